@@ -1,0 +1,112 @@
+// Batch analysis: discovery, per-file errors, ordered parallelism.
+#include "analysis/corpus.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace sagsindeks {
+
+namespace fs = std::filesystem;
+
+InputList collect_inputs(const std::vector<std::string>& paths) {
+  InputList out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (p != "-" && fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
+      if (ec) {
+        out.problems.push_back({p, Error{"io", "cannot list folder: " + ec.message()}});
+        continue;
+      }
+      for (; it != end; it.increment(ec)) {
+        if (ec) {
+          out.problems.push_back({p, Error{"io", "cannot list folder: " + ec.message()}});
+          break;
+        }
+        std::error_code e2;
+        if (it->is_regular_file(e2) && it->path().filename().string()[0] != '.') found.push_back(it->path().string());
+      }
+      std::sort(found.begin(), found.end());
+      out.files.insert(out.files.end(), found.begin(), found.end());
+    } else {
+      out.files.push_back(p);
+    }
+  }
+  return out;
+}
+
+FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o) {
+  FileResult fr;
+  fr.source.path = path;
+  auto raw = read_input(path, o.limits);
+  if (!raw.ok()) {
+    fr.error = raw.error();
+    return fr;
+  }
+  fr.source = raw->source;
+  auto doc = prepare(raw->bytes, raw->source, r, o.prepare);
+  if (!doc.ok()) {
+    fr.error = doc.error();
+    return fr;
+  }
+  fr.doc = std::move(doc.value());
+  fr.source = fr.doc.source;
+  fr.analysis = o.classify ? analyze(fr.doc, r) : extract_all(fr.doc, r);
+  return fr;
+}
+
+void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, const AnalyzeOptions& o, int jobs,
+                     const std::function<void(size_t, FileResult&&)>& sink) {
+  if (jobs <= 1 || paths.size() <= 1) {
+    for (size_t i = 0; i < paths.size(); ++i) sink(i, analyze_file(paths[i], r, o));
+    return;
+  }
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<size_t, FileResult> ready;
+  size_t next_to_take = 0, next_to_sink = 0;
+  const size_t window = static_cast<size_t>(jobs) * 4;
+  auto worker = [&] {
+    while (true) {
+      size_t i;
+      {
+        std::unique_lock<std::mutex> lock(mu);
+        cv.wait(lock, [&] { return next_to_take >= paths.size() || next_to_take < next_to_sink + window; });
+        if (next_to_take >= paths.size()) return;
+        i = next_to_take++;
+      }
+      FileResult fr = analyze_file(paths[i], r, o);
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        ready.emplace(i, std::move(fr));
+      }
+      cv.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  while (next_to_sink < paths.size()) {
+    FileResult fr;
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] { return ready.count(next_to_sink) > 0; });
+      fr = std::move(ready[next_to_sink]);
+      ready.erase(next_to_sink);
+    }
+    sink(next_to_sink, std::move(fr));
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      ++next_to_sink;
+    }
+    cv.notify_all();
+  }
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace sagsindeks

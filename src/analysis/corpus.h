@@ -1,0 +1,42 @@
+// Running the pipeline over many inputs: file discovery, one-file analysis with its error, and
+// an ordered parallel map (N analysis threads, results delivered in input order).
+#pragma once
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/pipeline.h"
+
+namespace sagsindeks {
+
+struct InputList {
+  std::vector<std::string> files;                              // sorted within each folder
+  std::vector<std::pair<std::string, Error>> problems;         // paths that cannot be listed
+};
+
+// Expands folders recursively (symlinked folders are not followed, so loops cannot happen);
+// files are taken as given; "-" is standard input.
+InputList collect_inputs(const std::vector<std::string>& paths);
+
+struct FileResult {
+  SourceInfo source;
+  std::optional<Error> error;
+  Document doc;
+  Analysis analysis;
+};
+
+struct AnalyzeOptions {
+  ReadLimits limits;
+  PrepareOptions prepare;
+  bool classify = true;
+};
+
+FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o);
+
+// Calls `sink(index, result)` for every path in input order, from the calling thread, while
+// `jobs` threads analyse ahead. Memory is bounded: at most 4 × jobs results wait to be sunk.
+void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, const AnalyzeOptions& o, int jobs,
+                     const std::function<void(size_t, FileResult&&)>& sink);
+
+}  // namespace sagsindeks

@@ -1,0 +1,183 @@
+// Pipeline assembly and the analysis-v1 JSON record.
+#include "analysis/pipeline.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "core/text.h"
+#include "ingest/encoding.h"
+#include "normalize/normalize.h"
+
+#ifndef SAGSINDEKS_LEXICON_DIR
+#define SAGSINDEKS_LEXICON_DIR "lexicons"
+#endif
+#ifndef SAGSINDEKS_DICTIONARY
+#define SAGSINDEKS_DICTIONARY "/usr/share/hunspell/da_DK"
+#endif
+
+namespace sagsindeks {
+
+namespace {
+template <class T>
+Error tag(const Result<T>& r) { return r.error(); }
+}  // namespace
+
+Result<std::shared_ptr<const Resources>> Resources::load(const ResourceOptions& opt) {
+  auto r = std::make_shared<Resources>();
+  const char* env_lex = std::getenv("SAGSINDEKS_LEXICONS");
+  const char* env_dic = std::getenv("SAGSINDEKS_DICTIONARY");
+  r->lexicon_dir = !opt.lexicon_dir.empty() ? opt.lexicon_dir : env_lex ? env_lex : SAGSINDEKS_LEXICON_DIR;
+  std::string dic = !opt.dictionary.empty() ? opt.dictionary : env_dic ? env_dic : SAGSINDEKS_DICTIONARY;
+  const std::string& L = r->lexicon_dir;
+  auto sp = Speller::open(dic);
+  if (!sp.ok()) return sp.error();
+  r->speller = *sp;
+  auto g = Gazetteer::load(L);
+  if (!g.ok()) return g.error();
+  r->gazetteer = *g;
+  auto n = NameChecker::load(L);
+  if (!n.ok()) return n.error();
+  r->names = *n;
+  auto id = IdentifierExtractor::create(L);
+  if (!id.ok()) return id.error();
+  r->identifiers = *id;
+  auto d = DateExtractor::create(L);
+  if (!d.ok()) return d.error();
+  r->dates = *d;
+  auto m = MunicipalityExtractor::create(L, r->gazetteer);
+  if (!m.ok()) return m.error();
+  r->municipalities = *m;
+  auto my = MayorExtractor::create(L, r->gazetteer, r->names);
+  if (!my.ok()) return my.error();
+  r->mayors = *my;
+  auto s = SignatoryExtractor::create(L, r->names);
+  if (!s.ok()) return s.error();
+  r->signatories = *s;
+  auto pq = ParliamentaryExtractor::create(L);
+  if (!pq.ok()) return pq.error();
+  r->parliamentary = *pq;
+  auto ex = ExemptionExtractor::create(L);
+  if (!ex.ok()) return ex.error();
+  r->exemptions = *ex;
+  auto c = TypeClassifier::create(L, opt.need_model);
+  if (!c.ok()) return c.error();
+  r->classifier = *c;
+  return std::shared_ptr<const Resources>(r);
+}
+
+Result<Document> prepare(const std::string& bytes, SourceInfo source, const Resources& r, const PrepareOptions& o) {
+  auto dec = decode_text(bytes, o.encoding);
+  if (!dec.ok()) return dec.error();
+  Document doc;
+  source.encoding = dec->encoding;
+  doc.source = std::move(source);
+  NormalizeReport rep;
+  doc.text = normalize_text(dec->utf8, r.speller.get(), &rep);
+  if (doc.text.empty()) return Error{"empty", "no text: the file holds only white space"};
+  return doc;
+}
+
+namespace {
+std::string first_line_title(const std::string& t) {
+  size_t pos = 0;
+  while (pos < t.size()) {
+    size_t nl = t.find('\n', pos);
+    if (nl == std::string::npos) nl = t.size();
+    std::string line = text::squash_spaces(t.substr(pos, nl - pos));
+    if (line.size() >= 4) {
+      if (line.size() > 200) {
+        size_t cut = 200;
+        while (cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80) --cut;
+        line = line.substr(0, cut);
+      }
+      return line;
+    }
+    pos = nl + 1;
+  }
+  return "";
+}
+}  // namespace
+
+Analysis extract_all(const Document& doc, const Resources& r) {
+  Analysis a;
+  a.title = first_line_title(doc.text);
+  r.identifiers->run(doc, a);
+  r.dates->run(doc, a);
+  r.municipalities->run(doc, a);
+  r.mayors->run(doc, a);
+  r.signatories->run(doc, a);
+  r.parliamentary->run(doc, a);
+  r.exemptions->run(doc, a);
+  std::sort(a.municipalities.begin(), a.municipalities.end(),
+            [](const auto& x, const auto& y) { return x.municipality.name < y.municipality.name; });
+  a.warnings = doc.warnings;
+  return a;
+}
+
+Analysis analyze(const Document& doc, const Resources& r) {
+  Analysis a = extract_all(doc, r);
+  a.type = r.classifier->classify(r.classifier->features(doc, a));
+  return a;
+}
+
+nlohmann::ordered_json error_json(const SourceInfo& s, const Error& e) {
+  nlohmann::ordered_json j;
+  j["schema"] = kSchema;
+  j["source"] = {{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"format", s.format}, {"encoding", s.encoding}};
+  j["error"] = {{"code", e.code}, {"message", e.message}};
+  return j;
+}
+
+nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with_text) {
+  using nlohmann::ordered_json;
+  text::CodePointIndex cp(doc.text);
+  auto span = [&](Span s) { return ordered_json::array({cp(s.begin), cp(s.end)}); };
+  auto muni = [](const Municipality& m) { return ordered_json{{"code", m.code}, {"name", m.name}}; };
+  ordered_json j;
+  j["schema"] = kSchema;
+  const auto& s = doc.source;
+  j["source"] = {{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"format", s.format}, {"encoding", s.encoding}};
+  j["type"] = {{"label", a.type.label}, {"confidence", a.type.confidence}, {"evidence", a.type.evidence}};
+  j["title"] = a.title;
+  j["document_date"] = a.document_date ? ordered_json(*a.document_date) : ordered_json(nullptr);
+  if (a.document_date) j["document_date_rule"] = a.document_date_rule;
+  j["dates"] = ordered_json::array();
+  for (const auto& d : a.dates)
+    j["dates"].push_back({{"value", d.value}, {"text", d.text}, {"span", span(d.span)}, {"role", d.role}, {"rule", d.rule}});
+  for (const auto* list : {&a.case_numbers, &a.document_numbers}) {
+    auto& arr = j[list == &a.case_numbers ? "case_numbers" : "document_numbers"] = ordered_json::array();
+    for (const auto& m : *list)
+      arr.push_back({{"value", m.value}, {"text", m.text}, {"label", m.label}, {"span", span(m.span)}, {"rule", m.rule}});
+  }
+  j["mayors"] = ordered_json::array();
+  for (const auto& m : a.mayors)
+    j["mayors"].push_back({{"name", m.name},
+                           {"municipality", m.municipality ? muni(*m.municipality) : ordered_json(nullptr)},
+                           {"span", span(m.span)},
+                           {"rule", m.rule}});
+  j["municipalities"] = ordered_json::array();
+  for (const auto& m : a.municipalities) {
+    ordered_json mentions = ordered_json::array();
+    for (const auto& sp : m.mentions) mentions.push_back(span(sp));
+    j["municipalities"].push_back({{"code", m.municipality.code}, {"name", m.municipality.name}, {"mentions", mentions}, {"rule", m.rule}});
+  }
+  j["exemptions"] = ordered_json::array();
+  for (const auto& e : a.exemptions)
+    j["exemptions"].push_back({{"area", e.area}, {"text", e.text}, {"requested_by", e.requested_by}, {"span", span(e.span)}, {"rule", e.rule}});
+  if (a.parliamentary_question) {
+    const auto& q = *a.parliamentary_question;
+    j["parliamentary_question"] = {{"number", q.number}, {"series", q.series},
+                                   {"committee", q.committee ? ordered_json(*q.committee) : ordered_json(nullptr)},
+                                   {"rule", q.rule}};
+  } else {
+    j["parliamentary_question"] = nullptr;
+  }
+  j["signatories"] = ordered_json::array();
+  for (const auto& sg : a.signatories)
+    j["signatories"].push_back({{"name", sg.name}, {"role", sg.role}, {"span", span(sg.span)}, {"rule", sg.rule}});
+  j["warnings"] = a.warnings;
+  if (with_text) j["text"] = doc.text;
+  return j;
+}
+
+}  // namespace sagsindeks

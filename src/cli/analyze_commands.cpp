@@ -1,0 +1,266 @@
+// `analyze`, `train` and `evaluate`: the analysis core's commands.
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "analysis/corpus.h"
+#include "analysis/evaluate.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+
+namespace sagsindeks::cli {
+
+namespace {
+
+int default_jobs() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n ? static_cast<int>(n) : 1;
+}
+
+const char* kAnalyzeHelp =
+    "usage: sagsindeks analyze [options] PATH...\n"
+    "\n"
+    "Analyses Danish correspondence: each file (folders are read recursively; - is standard\n"
+    "input) becomes one analysis record (schema sagsindeks.analysis/1). One file prints pretty\n"
+    "JSON; several, or --jsonl, print one record per line in input order.\n"
+    "\n"
+    "options:\n"
+    "  --jsonl             one JSON record per line\n"
+    "  --with-text         add the normalised text that every span points into\n"
+    "  --encoding NAME     read input as NAME (UTF-8, UTF-16LE, windows-1252, ISO-8859-1, ...)\n"
+    "  --max-bytes N       refuse inputs larger than N bytes (default 104857600)\n"
+    "  -j, --jobs N        analysis threads (default: number of cores)\n";
+
+}  // namespace
+
+int cmd_analyze(const std::vector<std::string>& argv) {
+  Args a = parse(argv, {"--encoding", "--max-bytes", "--jobs", "--lexicons", "--dictionary"},
+                 {"--jsonl", "--with-text", "--help"});
+  if (a.has("--help")) {
+    std::cout << kAnalyzeHelp << kResourceHelp;
+    return 0;
+  }
+  if (!a.error.empty() || a.positional.empty()) {
+    std::cerr << "sagsindeks analyze: " << (a.error.empty() ? "no input given" : a.error)
+              << "\nTry 'sagsindeks analyze --help'.\n";
+    return 2;
+  }
+  AnalyzeOptions o;
+  o.prepare.encoding = a.get("--encoding");
+  long v = 0;
+  if (a.options.count("--max-bytes")) {
+    if (!parse_int(a.get("--max-bytes"), 1, 1L << 40, v)) {
+      std::cerr << "sagsindeks analyze: --max-bytes takes a positive whole number\n";
+      return 2;
+    }
+    o.limits.max_bytes = static_cast<uint64_t>(v);
+  }
+  int jobs = default_jobs();
+  if (a.options.count("--jobs")) {
+    if (!parse_int(a.get("--jobs"), 1, 256, v)) {
+      std::cerr << "sagsindeks analyze: --jobs takes a whole number from 1 to 256\n";
+      return 2;
+    }
+    jobs = static_cast<int>(v);
+  }
+  auto res = load_resources(a);
+  if (!res) return 2;
+  InputList in = collect_inputs(a.positional);
+  int status = 0;
+  for (const auto& [p, e] : in.problems) {
+    std::cerr << p << ": " << e.message << "\n";
+    status = 2;
+  }
+  bool pretty = !a.has("--jsonl") && in.files.size() == 1;
+  bool with_text = a.has("--with-text");
+  std::vector<std::pair<std::string, std::string>> failed;
+  Progress progress("analysed", in.files.size());
+  analyze_ordered(in.files, *res, o, jobs, [&](size_t i, FileResult&& fr) {
+    nlohmann::ordered_json j;
+    if (fr.error) {
+      j = error_json(fr.source, *fr.error);
+      std::cerr << (progress.finish(), "") << fr.source.path << ": " << fr.error->message << "\n";
+      failed.push_back({fr.source.path, fr.error->code});
+      status = 2;
+    } else {
+      j = to_json(fr.doc, fr.analysis, with_text);
+    }
+    std::cout << (pretty ? j.dump(2) : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << "\n";
+    progress.tick(i + 1);
+  });
+  progress.finish();
+  std::cout.flush();
+  if (!failed.empty()) std::cerr << "sagsindeks analyze: " << failed.size() << " of " << in.files.size() << " inputs failed\n";
+  return status;
+}
+
+namespace {
+
+struct Labelled {
+  std::string doc;
+  Features f;
+  int y;
+};
+
+// Reads every gold file given and analyses its documents (docs/ beside the gold file).
+bool load_labelled(const std::vector<std::string>& golds, const Resources& r, std::vector<Labelled>& out) {
+  for (const auto& g : golds) {
+    std::ifstream in(g);
+    if (!in) {
+      std::cerr << g << ": cannot open gold file\n";
+      return false;
+    }
+    std::string dir = g.substr(0, g.find_last_of('/') == std::string::npos ? 0 : g.find_last_of('/') + 1) + "docs/";
+    std::string line;
+    AnalyzeOptions o;
+    o.classify = false;
+    while (std::getline(in, line)) {
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.contains("type")) continue;
+      auto it = std::find(kTypeLabels.begin(), kTypeLabels.end(), j["type"].get<std::string>());
+      if (it == kTypeLabels.end()) continue;
+      FileResult fr = analyze_file(dir + j["doc"].get<std::string>(), r, o);
+      if (fr.error) {
+        std::cerr << fr.source.path << ": " << fr.error->message << "\n";
+        return false;
+      }
+      out.push_back({j["doc"], r.classifier->features(fr.doc, fr.analysis), static_cast<int>(it - kTypeLabels.begin())});
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+int cmd_train(const std::vector<std::string>& argv) {
+  Args a = parse(argv, {"--out", "--folds", "--lexicons", "--dictionary", "--l2"}, {"--help"});
+  if (a.has("--help")) {
+    std::cout << "usage: sagsindeks train [--out FILE] [--folds K] GOLD.jsonl...\n\n"
+                 "Learns the type classifier's weights from labelled documents (docs/ beside each gold\n"
+                 "file), reports K-fold cross-validated accuracy (default 10 folds: never accuracy on\n"
+                 "the documents trained on), then trains on all and writes the model (default:\n"
+                 "LEXICONS/type_model.tsv).\n\n"
+              << kResourceHelp;
+    return 0;
+  }
+  if (!a.error.empty() || a.positional.empty()) {
+    std::cerr << "sagsindeks train: " << (a.error.empty() ? "no gold file given" : a.error) << "\n";
+    return 2;
+  }
+  auto res = load_resources(a, /*need_model=*/false);
+  if (!res) return 2;
+  std::vector<Labelled> data;
+  if (!load_labelled(a.positional, *res, data)) return 2;
+  long folds = 10;
+  if (a.options.count("--folds") && !parse_int(a.get("--folds"), 2, 1000, folds)) {
+    std::cerr << "sagsindeks train: --folds takes a whole number from 2\n";
+    return 2;
+  }
+  double l2 = a.options.count("--l2") ? std::stod(a.get("--l2")) : 0.01;
+  const auto& names = res->classifier->feature_names();
+  // Deterministic fold assignment: a fixed shuffle, so the figure is reproducible.
+  std::vector<size_t> order(data.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::mt19937 rng(20261130);
+  std::shuffle(order.begin(), order.end(), rng);
+  int correct = 0;
+  std::map<std::string, int> confusion;
+  for (long k = 0; k < folds; ++k) {
+    std::vector<Features> xs;
+    std::vector<int> ys;
+    for (size_t i = 0; i < order.size(); ++i)
+      if (static_cast<long>(i % folds) != k) xs.push_back(data[order[i]].f), ys.push_back(data[order[i]].y);
+    TypeModel m = TypeClassifier::train(names, xs, ys, l2);
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (static_cast<long>(i % folds) != k) continue;
+      auto p = TypeClassifier::probabilities(m, data[order[i]].f);
+      int best = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
+      if (best == data[order[i]].y) ++correct;
+      else confusion[data[order[i]].doc + ": gold " + kTypeLabels[data[order[i]].y] + " predicted " + kTypeLabels[best]]++;
+    }
+  }
+  double acc = data.empty() ? 0 : double(correct) / data.size();
+  std::printf("documents %zu  features %zu  folds %ld\ncross-validated type accuracy %.3f (%d/%zu)\n", data.size(),
+              names.size(), folds, acc, correct, data.size());
+  for (const auto& [k, n] : confusion) std::printf("  %s\n", k.c_str());
+  std::vector<Features> xs;
+  std::vector<int> ys;
+  for (const auto& d : data) xs.push_back(d.f), ys.push_back(d.y);
+  TypeModel m = TypeClassifier::train(names, xs, ys, l2);
+  std::string out = a.get("--out", res->lexicon_dir + "/type_model.tsv");
+  std::ofstream f(out);
+  char header[512];
+  std::snprintf(header, sizeof header,
+                "# source: learned by `sagsindeks train` from %zu labelled documents (corpus/seeds, corpus/dev);\n"
+                "# %ld-fold cross-validated accuracy %.3f. Weights per feature (type_cues.tsv) and type.\n",
+                data.size(), folds, acc);
+  f << TypeClassifier::serialize(m, header);
+  if (!f) {
+    std::cerr << out << ": cannot write the model\n";
+    return 2;
+  }
+  std::printf("model written to %s\n", out.c_str());
+  return 0;
+}
+
+int cmd_evaluate(const std::vector<std::string>& argv) {
+  Args a = parse(argv, {"--lexicons", "--dictionary", "--show"}, {"--help", "--json"});
+  if (a.has("--help") || a.positional.size() != 2) {
+    (a.has("--help") ? std::cout : std::cerr)
+        << "usage: sagsindeks evaluate [--json] [--show FIELD|all] GOLD.jsonl PRED.jsonl\n\n"
+           "Scores analysis records against gold annotations per field (precision, recall, F1;\n"
+           "type and document-date accuracy), with the definitions of the shared score.py.\n";
+    return a.has("--help") ? 0 : 2;
+  }
+  ResourceOptions ro;
+  ro.lexicon_dir = a.get("--lexicons");
+  const char* env = std::getenv("SAGSINDEKS_LEXICONS");
+  std::string lexdir = !ro.lexicon_dir.empty() ? ro.lexicon_dir : env ? env : SAGSINDEKS_LEXICON_DIR_CLI;
+  auto g = Gazetteer::load(lexdir);
+  if (!g.ok()) {
+    std::cerr << "sagsindeks evaluate: " << g.error().message << "\n";
+    return 2;
+  }
+  std::vector<nlohmann::json> gold;
+  std::map<std::string, nlohmann::json> pred;
+  for (int k = 0; k < 2; ++k) {
+    std::ifstream in(a.positional[k]);
+    if (!in) {
+      std::cerr << a.positional[k] << ": cannot open\n";
+      return 2;
+    }
+    std::string line;
+    int n = 0;
+    while (std::getline(in, line)) {
+      ++n;
+      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded()) {
+        std::cerr << a.positional[k] << ":" << n << ": not JSON\n";
+        return 2;
+      }
+      if (k == 0) {
+        gold.push_back(j);
+      } else {
+        std::string p = j.contains("source") ? j["source"].value("path", "") : "";
+        pred[p.substr(p.find_last_of('/') == std::string::npos ? 0 : p.find_last_of('/') + 1)] = j;
+      }
+    }
+  }
+  Evaluation e = evaluate(gold, pred, **g);
+  if (a.has("--json")) {
+    std::cout << evaluation_json(e).dump() << "\n";
+  } else {
+    std::cout << format_evaluation(e);
+    std::string show = a.get("--show");
+    if (!show.empty())
+      for (const auto& d : e.differences)
+        if (show == "all" || d.find(": " + show + " ") != std::string::npos) std::cout << "  " << d << "\n";
+  }
+  return 0;
+}
+
+}  // namespace sagsindeks::cli

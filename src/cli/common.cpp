@@ -1,0 +1,40 @@
+// Shared CLI helpers.
+#include "cli/common.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+namespace sagsindeks::cli {
+
+std::shared_ptr<const Resources> load_resources(const Args& a, bool need_model) {
+  ResourceOptions o;
+  o.lexicon_dir = a.get("--lexicons");
+  o.dictionary = a.get("--dictionary");
+  o.need_model = need_model;
+  auto r = Resources::load(o);
+  if (!r.ok()) {
+    std::cerr << "sagsindeks: " << r.error().message << "\n";
+    return nullptr;
+  }
+  return *r;
+}
+
+Progress::Progress(const char* what, size_t total) : what_(what), total_(total), tty_(isatty(2) == 1) {}
+
+void Progress::tick(size_t done) {
+  if (!tty_) return;
+  long now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::steady_clock::now().time_since_epoch()).count();
+  if (now - last_ms_ < 100 && done != total_) return;
+  last_ms_ = now;
+  std::fprintf(stderr, "\r%s %zu/%zu (%zu%%)", what_, done, total_, total_ ? done * 100 / total_ : 100);
+  std::fflush(stderr);
+}
+
+void Progress::finish() {
+  if (tty_) std::fprintf(stderr, "\r\033[K");
+}
+
+}  // namespace sagsindeks::cli

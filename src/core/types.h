@@ -1,0 +1,116 @@
+// Value types shared by every stage: spans into the one normalised text, and the analysis record.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+
+namespace sagsindeks {
+
+// [begin, end) byte offsets into Document::text (UTF-8). The JSON writer converts them to
+// code-point offsets, so that consumers in any language can slice the "text" field.
+struct Span {
+  uint32_t begin = 0;
+  uint32_t end = 0;
+  bool operator==(const Span&) const = default;
+  bool operator<(const Span& o) const { return begin != o.begin ? begin < o.begin : end < o.end; }
+};
+
+struct SourceInfo {
+  std::string path;      // as given on the command line; "-" for standard input
+  std::string sha256;    // of the raw bytes
+  uint64_t bytes = 0;
+  std::string format = "text";
+  std::string encoding;  // "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "windows-1252", ...
+};
+
+// One normalised document. Every extractor reads `text`; every span points into it.
+struct Document {
+  SourceInfo source;
+  std::string text;
+  std::vector<std::string> warnings;
+};
+
+struct Municipality {
+  std::string code;  // four digits, "0101"
+  std::string name;  // canonical short name, "København"
+};
+
+struct DateMention {
+  std::string value;  // YYYY-MM-DD
+  std::string text;
+  Span span;
+  std::string role;   // "document" for the document date, "reference" otherwise
+  std::string rule;
+};
+
+struct IdMention {
+  std::string value;  // white space removed
+  std::string text;
+  std::string label;
+  Span span;
+  std::string rule;
+};
+
+struct MunicipalityRef {
+  Municipality municipality;
+  std::vector<Span> mentions;
+  std::string rule;  // rule of the first mention
+};
+
+struct Mayor {
+  std::string name;
+  std::optional<Municipality> municipality;
+  Span span;
+  std::string rule;
+};
+
+struct Exemption {
+  std::string area;
+  std::string text;
+  std::vector<std::string> requested_by;  // municipality codes
+  Span span;
+  std::string rule;
+};
+
+struct ParliamentaryQuestion {
+  std::string number;
+  std::string series;
+  std::optional<std::string> committee;
+  Span span;
+  std::string rule;
+};
+
+struct Signatory {
+  std::string name;
+  std::string role;  // "minister", "mayor", "official", ... or "" when not stated
+  Span span;
+  std::string rule;
+};
+
+struct TypeDecision {
+  std::string label = "other";
+  double confidence = 0.0;
+  std::vector<std::string> evidence;
+};
+
+struct Analysis {
+  TypeDecision type;
+  std::string title;
+  std::optional<std::string> document_date;
+  std::string document_date_rule;
+  std::vector<DateMention> dates;
+  std::vector<IdMention> case_numbers;
+  std::vector<IdMention> document_numbers;
+  std::vector<Mayor> mayors;
+  std::vector<MunicipalityRef> municipalities;
+  std::vector<Exemption> exemptions;
+  std::optional<ParliamentaryQuestion> parliamentary_question;
+  std::vector<Signatory> signatories;
+  std::vector<std::string> warnings;
+};
+
+}  // namespace sagsindeks

@@ -1,0 +1,29 @@
+// Calendar dates (day, month, year) in every Danish form, and the document's own date.
+#pragma once
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <re2/re2.h>
+
+#include "core/result.h"
+#include "core/types.h"
+
+namespace sagsindeks {
+
+class DateExtractor {
+ public:
+  // Reads maaneder.tsv and ugedage.txt. Cost: five RE2 compilations.
+  static Result<std::shared_ptr<const DateExtractor>> create(const std::string& lexdir);
+  // Fills a.dates (sorted by position, one mention per span) and a.document_date. Spans inside
+  // a.case_numbers / a.document_numbers are skipped, so run identifiers first.
+  void run(const Document& doc, Analysis& a) const;
+
+ private:
+  std::unordered_map<std::string, int> months_;
+  std::unique_ptr<RE2> numeric_, iso_, named_, range_, named_noyear_, slash_dash_;
+  std::unique_ptr<RE2> doc_label_, doc_line_, doc_title_;
+};
+
+}  // namespace sagsindeks

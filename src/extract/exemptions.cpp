@@ -1,0 +1,114 @@
+// Exemption rules: "trigger+area in sentence" (a trigger word and an area phrase in one sentence,
+// or in the sentence after it), "trigger+general" (a trigger with only general rule words).
+#include "extract/exemptions.h"
+
+#include <algorithm>
+
+#include "core/lexicon.h"
+#include "core/text.h"
+
+namespace sagsindeks {
+
+namespace {
+
+struct Sentence {
+  size_t b, e;
+};
+
+// Sentences end at ". ", "? ", "! ", a blank line, or a line that ends without punctuation
+// (headings). Cost: one pass.
+std::vector<Sentence> sentences(const std::string& t) {
+  std::vector<Sentence> out;
+  size_t b = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    bool end = false;
+    if ((t[i] == '.' || t[i] == '?' || t[i] == '!') && (i + 1 == t.size() || t[i + 1] == ' ' || t[i + 1] == '\n')) {
+      // "f.eks. " and "bl.a. " do not end a sentence: the letter before the dot is a single letter.
+      end = !(i >= 2 && t[i - 2] == '.') && !(i >= 1 && i + 2 < t.size() && t[i + 1] == ' ' && text::starts_lower(std::string_view(t).substr(i + 2)));
+    }
+    if (t[i] == '\n' && (i + 1 < t.size() && t[i + 1] == '\n')) end = true;
+    if (end) {
+      out.push_back({b, i + 1});
+      b = i + 1;
+    }
+  }
+  if (b < t.size()) out.push_back({b, t.size()});
+  return out;
+}
+
+bool has_at_word_start(const std::string& hay, const std::string& needle, size_t* at = nullptr) {
+  size_t p = 0;
+  while ((p = hay.find(needle, p)) != std::string::npos) {
+    if (p == 0 || !text::is_letter_at(hay, p - 1 - (static_cast<unsigned char>(hay[p - 1]) >= 0x80 ? 1 : 0))) {
+      if (at) *at = p;
+      return true;
+    }
+    ++p;
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const ExemptionExtractor>> ExemptionExtractor::create(const std::string& lexdir) {
+  auto rows = load_lexicon(lexdir + "/undtagelser.tsv", '\t', 3);
+  if (!rows.ok()) return rows.error();
+  auto x = std::make_shared<ExemptionExtractor>();
+  for (const auto& r : *rows) {
+    if (r.fields[0] == "trigger") x->triggers_.push_back(r.fields[2]);
+    else if (r.fields[0] == "area") x->areas_.push_back({r.fields[2], r.fields[1]});
+    else if (r.fields[0] == "general") x->general_.push_back(r.fields[2]);
+  }
+  return std::shared_ptr<const ExemptionExtractor>(x);
+}
+
+void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
+  const std::string& t = doc.text;
+  auto sents = sentences(t);
+  std::vector<std::string> lowered;
+  lowered.reserve(sents.size());
+  for (const auto& s : sents) lowered.push_back(text::lower(t.substr(s.b, s.e - s.b)));
+  auto add = [&](const std::string& area, size_t si, const std::string& rule) {
+    auto it = std::find_if(a.exemptions.begin(), a.exemptions.end(), [&](const Exemption& e) { return e.area == area; });
+    std::vector<std::string> req;
+    for (const auto& m : a.municipalities)
+      for (const auto& sp : m.mentions)
+        if (sp.begin >= sents[si].b && sp.end <= sents[si].e) {
+          req.push_back(m.municipality.code);
+          break;
+        }
+    if (it != a.exemptions.end()) {
+      for (const auto& c : req)
+        if (std::find(it->requested_by.begin(), it->requested_by.end(), c) == it->requested_by.end())
+          it->requested_by.push_back(c);
+      return;
+    }
+    std::string s = text::squash_spaces(t.substr(sents[si].b, sents[si].e - sents[si].b));
+    size_t lead = t.find_first_not_of(" \n", sents[si].b);
+    size_t end = sents[si].e;
+    while (end > lead && (t[end - 1] == ' ' || t[end - 1] == '\n')) --end;
+    a.exemptions.push_back({area, t.substr(lead, end - lead), req,
+                            {static_cast<uint32_t>(lead), static_cast<uint32_t>(end)}, rule});
+  };
+  for (size_t i = 0; i < sents.size(); ++i) {
+    const std::string& s = lowered[i];
+    bool trig = std::any_of(triggers_.begin(), triggers_.end(), [&](const auto& w) { return has_at_word_start(s, w); });
+    if (!trig) continue;
+    bool specific = false;
+    for (size_t k = i; k < std::min(sents.size(), i + 1); ++k)
+      for (const auto& [phrase, area] : areas_)
+        if (has_at_word_start(lowered[k], phrase)) {
+          add(area, i, "trigger+area in sentence");
+          specific = true;
+        }
+    if (!specific && std::any_of(general_.begin(), general_.end(), [&](const auto& w) { return has_at_word_start(s, w); }))
+      add("general", i, "trigger+general");
+  }
+  // requested_by empty for every area: take the document's municipalities when few (a joint
+  // application names its senders in the letterhead, not in the sentence).
+  for (auto& e : a.exemptions)
+    if (e.requested_by.empty() && a.municipalities.size() <= 4)
+      for (const auto& m : a.municipalities) e.requested_by.push_back(m.municipality.code);
+}
+
+}  // namespace sagsindeks

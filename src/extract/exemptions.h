@@ -1,0 +1,26 @@
+// Requested, granted or discussed exemptions from rules, by area, with the requesting municipalities.
+#pragma once
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.h"
+#include "core/types.h"
+
+namespace sagsindeks {
+
+class ExemptionExtractor {
+ public:
+  // Reads undtagelser.tsv. Cost: one small file.
+  static Result<std::shared_ptr<const ExemptionExtractor>> create(const std::string& lexdir);
+  // Fills a.exemptions, one per area. Run after municipalities (requested_by reads them).
+  void run(const Document& doc, Analysis& a) const;
+
+ private:
+  std::vector<std::string> triggers_;
+  std::vector<std::pair<std::string, std::string>> areas_;    // (phrase, area)
+  std::vector<std::string> general_;
+};
+
+}  // namespace sagsindeks

@@ -1,0 +1,165 @@
+// Mayor rules: "title+name" (Borgmester Ole Bjørstorp), "name, title i X" (Ole Bjørstorp,
+// borgmester i Ishøj), "Xs borgmester, name" (Odders borgmester, Elvin J. Hansen), and the
+// municipality from the same line, the next lines (address block, signature), a compound
+// (Århusborgmester), or the document's only municipality.
+#include "extract/mayors.h"
+
+#include <algorithm>
+
+#include "core/lexicon.h"
+#include "core/re.h"
+#include "core/text.h"
+#include "extract/municipalities.h"
+
+namespace sagsindeks {
+
+Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::string& lexdir,
+                                                                     std::shared_ptr<const Gazetteer> g,
+                                                                     std::shared_ptr<const NameChecker> names) {
+  auto rows = load_lexicon(lexdir + "/borgmester.tsv", '\t', 2);
+  if (!rows.ok()) return rows.error();
+  auto x = std::make_shared<MayorExtractor>();
+  std::string titles;
+  for (const auto& r : *rows) {
+    if (r.fields[0] == "title") titles += (titles.empty() ? "" : "|") + r.fields[1];
+    else if (r.fields[0] == "exclude") x->excludes_.push_back(r.fields[1]);
+  }
+  x->g_ = std::move(g);
+  x->names_ = std::move(names);
+  // The title may be a compound's tail ("Århusborgmester", "teknik- og miljøborgmester"); the
+  // prefix is captured and judged in code.
+  std::string title = "(?i)([\\pL-]*?)(?:" + titles + ")(?-i)";
+  x->title_name_ = make_re(title + "(?:[ ,]+|[ ]?\\n)" + kNamePattern + kPartyPattern);
+  x->name_title_ = make_re(std::string(kNamePattern) + kPartyPattern +
+                                         "(?:,[ ]?|[ ]?\\n|[ ]/[ ]|[ ]-[ ])(?i)(?:" + titles +
+                                         ")(?-i)(?:[ ,]+(?:i|for)[ ](" + x->g_->alternation() +
+                                         ")|,?[ ]?\\n?(" + x->g_->alternation() + ")[ ]Kommune)?");
+  x->genitive_name_ = make_re("(" + x->g_->alternation() + ")(?:'s)?(?:[ ]Kommunes)?[ ](?i:" +
+                                            titles + ")(?:,[ ]?|[ ])" + kNamePattern);
+  for (auto* re : {&x->title_name_, &x->name_title_, &x->genitive_name_})
+    if (!(*re)->ok()) return Error{"lexicon", "mayor pattern does not compile: " + (*re)->error()};
+  return std::shared_ptr<const MayorExtractor>(x);
+}
+
+void MayorExtractor::run(const Document& doc, Analysis& a) const {
+  const std::string& t = doc.text;
+  struct Found {
+    std::string name;
+    const Municipality* m;
+    Span span;
+    std::string rule;
+  };
+  std::vector<Found> found;
+  auto excluded_before = [&](size_t b, const std::string& prefix) {
+    std::string p = text::lower(prefix);
+    for (const auto& x : excludes_)
+      if (!p.empty() && (p == x || p.starts_with(x))) return true;
+    // "fhv. borgmester", "tidligere borgmester": the word before the title.
+    size_t s = b;
+    while (s > 0 && t[s - 1] == ' ') --s;
+    size_t ws = s;
+    while (ws > 0 && t[ws - 1] != ' ' && t[ws - 1] != '\n') --ws;
+    std::string w = text::lower(t.substr(ws, s - ws));
+    for (const auto& x : excludes_)
+      if (w == x) return true;
+    return false;
+  };
+  // The municipality named on the name's own line after it, or on the next two lines
+  // (address block "Borgmester Henrik Rasmussen\n\nVallensbæk Kommune").
+  auto municipality_near = [&](size_t from) -> const Municipality* {
+    size_t end = from;
+    for (int lines = 0; lines < 3 && end < t.size(); ++lines) {
+      size_t nl = t.find('\n', end);
+      if (nl == std::string::npos) { end = t.size(); break; }
+      end = nl + 1;
+      if (end < t.size() && t[end] == '\n') ++end;  // a blank line does not count
+    }
+    std::string window = t.substr(from, std::min(end, from + 160) - from);
+    for (const auto& r : a.municipalities)
+      for (const auto& s : r.mentions)
+        if (s.begin >= from && s.end <= from + window.size()) {
+          // Only the first line that holds a municipality, and only if it is "X Kommune"-like.
+          return &r.municipality;
+        }
+    return nullptr;
+  };
+  auto add = [&](std::string name, const Municipality* m, Span s, std::string rule) {
+    name = clean_name(name);
+    if (!names_->plausible(name)) return;
+    for (auto& f : found)
+      if (f.name == name) {
+        if (!f.m && m) f.m = m;
+        return;
+      }
+    found.push_back({name, m, s, std::move(rule)});
+  };
+
+  re2::StringPiece in(t), prefix, name;
+  while (RE2::FindAndConsume(&in, *title_name_, &prefix, &name)) {
+    size_t b = prefix.data() - t.data();
+    if (b > 0 && text::is_letter_at(t, b - 1)) continue;
+    std::string pre(prefix.data(), prefix.size());
+    if (excluded_before(b, pre)) continue;
+    const Municipality* m = nullptr;
+    std::string rule = "title+name";
+    if (!pre.empty()) {
+      std::string stem = pre;
+      if (stem.back() == '-') stem.pop_back();
+      m = g_->lookup(text::upper_first(stem));
+      if (m) rule = "Xborgmester+name";
+      else if (text::lower(stem) != "over") rule = "compound title+name";
+    }
+    size_t ne = name.data() + name.size() - t.data();
+    if (!m) {
+      // "Brøndbys Borgmester Maja Højgaard", "Ishøj Kommunes borgmester Ole Bjørstorp".
+      for (const auto& r : a.municipalities)
+        for (const auto& s : r.municipality.code.empty() ? std::vector<Span>{} : r.mentions)
+          if (s.end <= b && b - s.end <= 12) m = &r.municipality;
+      if (!m) {
+        std::string before = t.substr(b >= 24 ? b - 24 : 0, b >= 24 ? 24 : b);
+        auto hits = g_->find_all(before);
+        if (!hits.empty() && hits.back().genitive && hits.back().span.end + 1 >= before.size() - 0) m = hits.back().m;
+      }
+    }
+    if (!m) m = municipality_near(ne);
+    add(std::string(name.data(), name.size()), m,
+        {static_cast<uint32_t>(b), static_cast<uint32_t>(ne)}, rule);
+  }
+  in = t;
+  re2::StringPiece muni_i, muni_k;
+  while (RE2::FindAndConsume(&in, *name_title_, &name, &muni_i, &muni_k)) {
+    size_t b = name.data() - t.data();
+    // "Teknisk Udvalg" before a comma is not a name; the checker decides.
+    const Municipality* m = nullptr;
+    if (!muni_i.empty()) m = g_->lookup(std::string(muni_i.data(), muni_i.size()));
+    else if (!muni_k.empty()) m = g_->lookup(std::string(muni_k.data(), muni_k.size()));
+    if (!m) m = municipality_near(name.data() + name.size() - t.data());
+    add(std::string(name.data(), name.size()), m,
+        {static_cast<uint32_t>(b), static_cast<uint32_t>(b + name.size())}, "name, borgmester");
+  }
+  in = t;
+  re2::StringPiece muni;
+  while (RE2::FindAndConsume(&in, *genitive_name_, &muni, &name)) {
+    size_t b = muni.data() - t.data();
+    if (b > 0 && text::is_letter_at(t, b - 1)) continue;
+    add(std::string(name.data(), name.size()), g_->lookup(std::string(muni.data(), muni.size())),
+        {static_cast<uint32_t>(b), static_cast<uint32_t>(name.data() + name.size() - t.data())},
+        "Xs borgmester, name");
+  }
+  // Untied mayors take the document's only municipality.
+  const Municipality* only = a.municipalities.size() == 1 ? &a.municipalities[0].municipality : nullptr;
+  std::vector<Mayor> out;
+  for (auto& f : found) {
+    std::string rule = f.rule;
+    if (!f.m && only) {
+      f.m = only;
+      rule += "; only municipality";
+    }
+    out.push_back({f.name, f.m ? std::optional<Municipality>(*f.m) : std::nullopt, f.span, rule});
+  }
+  for (const auto& m : out)
+    if (m.municipality) MunicipalityExtractor::add(a, *m.municipality, m.span, "mayor's municipality");
+  a.mayors = std::move(out);
+}
+
+}  // namespace sagsindeks

@@ -1,0 +1,28 @@
+// Municipalities referred to as an authority or territory (not postal towns, streets or surnames).
+#pragma once
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "core/types.h"
+#include "extract/gazetteer.h"
+
+namespace sagsindeks {
+
+class MunicipalityExtractor {
+ public:
+  // Reads kommune_kontekst.tsv. Cost: one small file.
+  static Result<std::shared_ptr<const MunicipalityExtractor>> create(const std::string& lexdir,
+                                                                      std::shared_ptr<const Gazetteer> g);
+  // Fills a.municipalities: one entry per municipality with every counted mention.
+  void run(const Document& doc, Analysis& a) const;
+  // Adds (or extends) an entry: used for a mayor's municipality.
+  static void add(Analysis& a, const Municipality& m, Span s, const std::string& rule);
+
+ private:
+  std::shared_ptr<const Gazetteer> g_;
+  std::vector<std::string> after_, plural_, before_, list_;
+};
+
+}  // namespace sagsindeks

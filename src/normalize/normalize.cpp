@@ -1,0 +1,213 @@
+// Normaliser: character mapping with ICU, then structural passes on UTF-8.
+#include "normalize/normalize.h"
+
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include "core/spell.h"
+#include "core/text.h"
+
+namespace sagsindeks {
+
+namespace {
+
+// Maps one code point to its normal form: -1 drops it, otherwise the replacement.
+int32_t map_cp(int32_t c) {
+  switch (c) {
+    case 0x00AD: case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF:
+      return -1;  // soft hyphen, zero-width characters
+    case '\t': case 0x00A0: case 0x1680: case 0x202F: case 0x205F: case 0x3000: case 0x0B:
+      return ' ';
+    case '\f': case 0x2028: case 0x2029: case 0x85:
+      return '\n';
+    case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x00AB: case 0x00BB: case 0x2033:
+      return '"';
+    case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x2032: case 0x00B4:
+      return '\'';
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2212:
+      return '-';
+    case 0x2022: case 0x25CF: case 0x25AA: case 0x2023:
+      return 0x2022;  // bullets stay one bullet
+    default:
+      break;
+  }
+  if (c >= 0x2000 && c <= 0x200A) return ' ';
+  if (c == '\r') return '\r';
+  if (c < 0x20 && c != '\n') return ' ';
+  if (c >= 0x7F && c < 0xA0) return ' ';
+  return c;
+}
+
+std::string map_characters(std::string_view in) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(in.data(), static_cast<int32_t>(in.size())));
+  icu::UnicodeString n = U_SUCCESS(status) ? nfc->normalize(u, status) : u;
+  if (U_FAILURE(status)) n = u;
+  icu::UnicodeString out;
+  out.getBuffer(n.length() + 1);
+  out.releaseBuffer(0);
+  for (int32_t i = 0; i < n.length();) {
+    UChar32 c = n.char32At(i);
+    i += U16_LENGTH(c);
+    if (c == '\r') {
+      if (i < n.length() && n.charAt(i) == '\n') continue;  // CRLF -> LF
+      out.append(static_cast<UChar>('\n'));
+      continue;
+    }
+    int32_t m = map_cp(c);
+    if (m >= 0) out.append(static_cast<UChar32>(m));
+  }
+  std::string s;
+  out.toUTF8String(s);
+  return s;
+}
+
+// Drops Markdown bold/italic markers left by converters (`**Sagsnr.**`).
+std::string drop_markup(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '*' && i + 1 < s.size() && s[i + 1] == '*') {
+      ++i;
+      continue;
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+// Per line: trailing/leading spaces trimmed, runs of spaces collapsed; at most one blank line.
+std::string tidy_lines(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t pos = 0;
+  int blank_run = 0;
+  while (pos <= s.size()) {
+    size_t nl = s.find('\n', pos);
+    if (nl == std::string_view::npos) nl = s.size();
+    std::string line = text::squash_spaces(s.substr(pos, nl - pos));
+    if (line.empty()) {
+      ++blank_run;
+    } else {
+      if (!out.empty()) out += blank_run > 0 ? "\n\n" : "\n";
+      out += line;
+      blank_run = 0;
+    }
+    pos = nl + 1;
+  }
+  return out;
+}
+
+// Word characters before `end` (letters only), as a UTF-8 substring start.
+size_t word_start(std::string_view s, size_t end) {
+  size_t i = end;
+  while (i > 0) {
+    size_t j = i;
+    int32_t c = text::prev_cp(s, j);
+    if (!text::is_letter(c)) break;
+    i = j;
+  }
+  return i;
+}
+
+size_t word_end(std::string_view s, size_t begin) {
+  size_t i = begin;
+  while (i < s.size()) {
+    size_t j = i;
+    int32_t c = text::next_cp(s, j);
+    if (!text::is_letter(c)) break;
+    i = j;
+  }
+  return i;
+}
+
+// `mæs-\nsige` → `mæssige` when the joined word is Danish; `social-\nog` → `social- og`.
+std::string join_hyphenation(std::string_view s, const Speller* sp, int& joined) {
+  std::string out;
+  out.reserve(s.size());
+  size_t pos = 0;
+  while (true) {
+    size_t h = s.find("-\n", pos);
+    if (h == std::string_view::npos) break;
+    size_t ws = word_start(s, h);
+    size_t next = h + 2;
+    size_t we = word_end(s, next);
+    bool join = false;
+    if (ws < h && we > next && text::starts_lower(s.substr(next))) {
+      std::string left(s.substr(ws, h - ws)), right(s.substr(next, we - next));
+      std::string whole = left + right;
+      if (sp) {
+        // A lower-case left part that is a word of its own before a known word is a suspended
+        // compound ("social- og sundhedsområdet"); otherwise trust the joined form.
+        bool whole_ok = sp->correct(whole) || sp->correct(text::lower(whole));
+        bool right_ok = sp->correct(right);
+        join = whole_ok || !right_ok || (right.size() > 3 && !sp->correct(left));
+        if (!whole_ok && right_ok && right.size() <= 5) join = false;
+      } else {
+        join = right.size() > 3;
+      }
+    }
+    out.append(s.substr(pos, h - pos));
+    if (join) {
+      ++joined;
+      pos = next;
+    } else {
+      out.append("-\n");
+      pos = next;
+    }
+  }
+  out.append(s.substr(pos));
+  return out;
+}
+
+// `KommuneSagsnr` → `Kommune Sagsnr`: a lower-case run of at least three letters followed by an
+// upper-case letter that starts a lower-case word is a lost line break in Danish text.
+std::string split_run_together(std::string_view s, const Speller* sp, int& split) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  size_t i = 0, lower_run = 0, word_begin = 0;
+  bool in_word = false;
+  while (i < s.size()) {
+    size_t start = i;
+    int32_t c = text::next_cp(s, i);
+    bool letter = text::is_letter(c);
+    if (letter && !in_word) {
+      word_begin = start;
+      lower_run = 0;
+    }
+    if (letter && u_isupper(c) && lower_run >= 3) {
+      size_t j = i;
+      int32_t d = text::next_cp(s, j);
+      if (d >= 0 && u_islower(d)) {
+        std::string left(s.substr(word_begin, start - word_begin));
+        std::string right(s.substr(start, word_end(s, start) - start));
+        if (!sp || sp->correct(left) || sp->correct(right)) {
+          out.push_back(' ');
+          ++split;
+          word_begin = start;
+        }
+      }
+    }
+    lower_run = letter && u_islower(c) ? lower_run + 1 : 0;
+    in_word = letter;
+    out.append(s.substr(start, i - start));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string normalize_text(std::string_view in, const Speller* sp, NormalizeReport* report) {
+  NormalizeReport local;
+  NormalizeReport& r = report ? *report : local;
+  std::string s = map_characters(in);
+  s = drop_markup(s);
+  s = tidy_lines(s);
+  s = join_hyphenation(s, sp, r.hyphens_joined);
+  s = split_run_together(s, sp, r.words_split);
+  return s;
+}
+
+}  // namespace sagsindeks
