@@ -41,9 +41,19 @@ InputList collect_inputs(const std::vector<std::string>& paths) {
   return out;
 }
 
+namespace {
+size_t count_mentions(const Analysis& a) {
+  size_t n = a.dates.size() + a.case_numbers.size() + a.document_numbers.size() + a.mayors.size() +
+             a.exemptions.size() + a.signatories.size();
+  for (const auto& m : a.municipalities) n += m.mentions.size();
+  return n;
+}
+}  // namespace
+
 FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o) {
   FileResult fr;
   fr.source.path = path;
+  ScopedDeadline deadline(o.limits.max_seconds);  // stages check it cooperatively (core/limits.h)
   auto raw = read_input(path, o.limits);
   if (!raw.ok()) {
     fr.error = raw.error();
@@ -51,6 +61,10 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
   }
   fr.source = raw->source;
   auto doc = prepare(raw->bytes, raw->source, r, o.prepare);
+  if (deadline_expired()) {
+    fr.error = timeout_error("decoding and normalising", o.limits);
+    return fr;
+  }
   if (!doc.ok()) {
     fr.error = doc.error();
     return fr;
@@ -58,6 +72,13 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
   fr.doc = std::move(doc.value());
   fr.source = fr.doc.source;
   fr.analysis = o.classify ? analyze(fr.doc, r) : extract_all(fr.doc, r);
+  std::optional<Error> bound;
+  if (deadline_expired()) bound = timeout_error("extracting", o.limits);
+  else if (size_t n = count_mentions(fr.analysis); n > o.limits.max_mentions) bound = too_many_mentions_error(n, o.limits);
+  if (bound) {
+    fr.error = std::move(bound);
+    fr.analysis = Analysis{};
+  }
   return fr;
 }
 

@@ -1,5 +1,6 @@
 // `analyze`, `train` and `evaluate`: the analysis core's commands.
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <random>
@@ -30,13 +31,19 @@ const char* kAnalyzeHelp =
     "  --jsonl             one JSON record per line\n"
     "  --with-text         add the normalised text that every span points into\n"
     "  --encoding NAME     read input as NAME (UTF-8, UTF-16LE, windows-1252, ISO-8859-1, ...)\n"
-    "  --max-bytes N       refuse inputs larger than N bytes (default 104857600)\n"
+    "  --max-bytes N       refuse inputs larger than N bytes (default 104857600, at most 1 GiB)\n"
+    "  --max-line N        refuse inputs with a line longer than N bytes (default 1048576)\n"
+    "  --max-mentions N    refuse documents with more than N mentions (default 50000)\n"
+    "  --max-nesting N     nesting bound for structured formats (default 100)\n"
+    "  --max-ratio N       decompression ratio bound for compressed formats (default 100)\n"
+    "  --timeout SECONDS   stop the analysis of one document after SECONDS (default 60; 0: none)\n"
     "  -j, --jobs N        analysis threads (default: number of cores)\n";
 
 }  // namespace
 
 int cmd_analyze(const std::vector<std::string>& argv) {
-  Args a = parse(argv, {"--encoding", "--max-bytes", "--jobs", "--lexicons", "--dictionary"},
+  Args a = parse(argv, {"--encoding", "--max-bytes", "--max-line", "--max-mentions", "--max-nesting", "--max-ratio",
+                        "--timeout", "--jobs", "--lexicons", "--dictionary"},
                  {"--jsonl", "--with-text", "--help"});
   if (a.has("--help")) {
     std::cout << kAnalyzeHelp << kResourceHelp;
@@ -50,12 +57,27 @@ int cmd_analyze(const std::vector<std::string>& argv) {
   AnalyzeOptions o;
   o.prepare.encoding = a.get("--encoding");
   long v = 0;
-  if (a.options.count("--max-bytes")) {
-    if (!parse_int(a.get("--max-bytes"), 1, 1L << 40, v)) {
-      std::cerr << "sagsindeks analyze: --max-bytes takes a positive whole number\n";
+  // The limits (core/limits.h): each a whole number in a range, or the command refuses to start.
+  struct Bound {
+    const char* flag;
+    long lo, hi;
+    std::function<void(long)> set;
+  };
+  const Bound bounds[] = {
+      {"--max-bytes", 1, static_cast<long>(kMaxBytesCeiling), [&](long x) { o.limits.max_bytes = x; }},
+      {"--max-line", 1, static_cast<long>(kMaxBytesCeiling), [&](long x) { o.limits.max_line = x; }},
+      {"--max-mentions", 0, 1L << 32, [&](long x) { o.limits.max_mentions = x; }},
+      {"--max-nesting", 1, 1L << 20, [&](long x) { o.limits.max_nesting = static_cast<uint32_t>(x); }},
+      {"--max-ratio", 1, 1L << 20, [&](long x) { o.limits.max_ratio = static_cast<uint32_t>(x); }},
+      {"--timeout", 0, 1L << 20, [&](long x) { o.limits.max_seconds = static_cast<double>(x); }},
+  };
+  for (const auto& b : bounds) {
+    if (!a.options.count(b.flag)) continue;
+    if (!parse_int(a.get(b.flag), b.lo, b.hi, v)) {
+      std::cerr << "sagsindeks analyze: " << b.flag << " takes a whole number from " << b.lo << " to " << b.hi << "\n";
       return 2;
     }
-    o.limits.max_bytes = static_cast<uint64_t>(v);
+    b.set(v);
   }
   int jobs = default_jobs();
   if (a.options.count("--jobs")) {

@@ -4,7 +4,10 @@
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
 
+#include <cstring>
 #include <memory>
+
+#include "core/limits.h"
 
 namespace sagsindeks {
 
@@ -63,15 +66,64 @@ const char* sniff_utf16(std::string_view s) {
   return nullptr;
 }
 
+// A NUL is never part of a letter: in the raw bytes (not UTF-16) or in the decoded text.
 Result<Decoded> finish(Result<std::string> r, std::string name) {
   if (!r.ok()) return r.error();
+  size_t nul = r->find('\0');
+  if (nul != std::string::npos)
+    return Error{"binary", "a NUL character at byte " + std::to_string(nul) + " of the decoded " + name +
+                               " text: a binary or damaged file, not a letter; convert it to text first"};
   return Decoded{std::move(r.value()), std::move(name)};
+}
+
+struct Utf8Scan {
+  size_t valid_multibyte = 0;  // well-formed sequences of 2-4 bytes
+  size_t invalid = 0;          // bytes that start no well-formed sequence
+  size_t first_invalid = std::string_view::npos;
+};
+
+// Strict UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF), counting both kinds.
+Utf8Scan scan_utf8(std::string_view s) {
+  Utf8Scan r;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c == 0xE0) len = 3, lo = 0xA0;
+    else if (c == 0xED) len = 3, hi = 0x9F;
+    else if (c >= 0xE1 && c <= 0xEF) len = 3;
+    else if (c == 0xF0) len = 4, lo = 0x90;
+    else if (c >= 0xF1 && c <= 0xF3) len = 4;
+    else if (c == 0xF4) len = 4, hi = 0x8F;
+    bool ok = len > 0 && i + len <= n && p[i + 1] >= lo && p[i + 1] <= hi;
+    for (size_t k = 2; ok && k < len; ++k) ok = p[i + k] >= 0x80 && p[i + k] <= 0xBF;
+    if (ok) {
+      ++r.valid_multibyte;
+      i += len;
+    } else {
+      if (r.first_invalid == std::string_view::npos) r.first_invalid = i;
+      ++r.invalid;
+      ++i;
+    }
+  }
+  return r;
 }
 
 }  // namespace
 
 Result<Decoded> decode_text(std::string_view b, const std::string& forced) {
   if (b.empty()) return Error{"empty", "file is empty (0 bytes)"};
+  // ICU strings index with int32: never hand them more than the ceiling.
+  if (b.size() > kMaxBytesCeiling)
+    return Error{"too_large", "input is " + std::to_string(b.size()) + " bytes, over the decoder's ceiling of " +
+                                  std::to_string(kMaxBytesCeiling)};
   if (!forced.empty()) {
     auto r = convert_strict(b, forced.c_str());
     if (r.ok() && r->size() >= 3 && r->compare(0, 3, "\xEF\xBB\xBF") == 0) r->erase(0, 3);
@@ -91,10 +143,21 @@ Result<Decoded> decode_text(std::string_view b, const std::string& forced) {
     auto r = convert_strict(b, enc);
     if (r.ok()) return finish(std::move(r), std::string(enc) + " (no BOM)");
   }
+  if (const void* z = std::memchr(b.data(), 0, b.size()))
+    return Error{"binary", "a NUL byte at offset " + std::to_string(static_cast<const char*>(z) - b.data()) +
+                               ": a binary or damaged file, not text; convert it to text first"};
   if (looks_binary(b))
-    return Error{"binary", "looks like a binary file (NUL or control bytes), not text; convert it to text first"};
-  auto utf8 = convert_strict(b, "UTF-8");
-  if (utf8.ok()) return finish(std::move(utf8), "UTF-8");
+    return Error{"binary", "looks like a binary file (more than 1 % control bytes), not text; convert it to text first"};
+  Utf8Scan scan = scan_utf8(b);
+  if (scan.invalid == 0) return finish(convert_strict(b, "UTF-8"), "UTF-8");
+  // Mostly well-formed UTF-8 with a few bad bytes is damaged UTF-8, not windows-1252: decoding it
+  // as windows-1252 would turn every æ, ø, å in the file into two wrong characters.
+  if (scan.valid_multibyte > scan.invalid)
+    return Error{"encoding", "invalid UTF-8 at byte " + std::to_string(scan.first_invalid) + " (" +
+                                 std::to_string(scan.invalid) + " bad bytes among " +
+                                 std::to_string(scan.valid_multibyte) +
+                                 " valid UTF-8 characters): a damaged file; if it really is windows-1252, "
+                                 "say so with --encoding windows-1252"};
   // Older Danish exports: windows-1252 is a superset of ISO-8859-1 for printable text.
   auto cp = convert_strict(b, "windows-1252");
   if (cp.ok()) return finish(std::move(cp), "windows-1252");

@@ -14,7 +14,9 @@ struct Decoded {
 };
 
 // `forced` empty means detect; otherwise an ICU converter name ("windows-1252", "UTF-16LE", ...).
-// Errors: "empty", "binary" (NUL bytes or control characters in a non-UTF-16 text),
+// Errors: "empty", "binary" (a NUL anywhere, or over 1 % control characters),
+// "too_large" (over kMaxBytesCeiling), "encoding" (damaged UTF-8: more valid multi-byte
+// sequences than invalid bytes, so not windows-1252),
 // "encoding" (unknown converter name, or bytes invalid in a forced encoding).
 Result<Decoded> decode_text(std::string_view bytes, const std::string& forced = "");
 

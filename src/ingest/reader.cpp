@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <iostream>
+#include <optional>
 
 namespace sagsindeks {
 
@@ -24,41 +24,102 @@ std::string sha256_hex(std::string_view bytes) {
   return out;
 }
 
+namespace {
+
+// Tracks the current line's length across read chunks; false once a line is over the bound.
+struct LineGuard {
+  uint64_t max, run = 0, line_no = 1, line_start = 0, offset = 0;
+  bool feed(const char* p, size_t n) {
+    for (size_t i = 0; i < n; ++i) {
+      char c = p[i];
+      if (c == '\n' || c == '\r') {
+        run = 0;
+        line_no += c == '\n';
+        line_start = offset + i + 1;
+      } else if (++run > max) {
+        return false;
+      }
+    }
+    offset += n;
+    return true;
+  }
+};
+
+bool same_file_state(const struct stat& a, const struct stat& b) {
+  return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+         a.st_ino == b.st_ino;
+}
+
+}  // namespace
+
 Result<RawInput> read_input(const std::string& path, const ReadLimits& limits) {
   RawInput in;
   in.source.path = path;
   FILE* f = nullptr;
+  struct stat before {};
+  bool regular = false;
   if (path == "-") {
     f = stdin;
   } else {
+    // stat first so a FIFO or device is refused before open() could block on it; then fstat the
+    // open file, which is what is read, so a path swapped in between is still checked.
     struct stat st {};
     if (stat(path.c_str(), &st) != 0) return Error{"io", std::string("cannot read: ") + std::strerror(errno)};
     if (S_ISDIR(st.st_mode)) return Error{"io", "is a directory"};
-    if (!S_ISREG(st.st_mode)) return Error{"io", "not a regular file"};
-    if (static_cast<uint64_t>(st.st_size) > limits.max_bytes)
-      return Error{"too_large", "file is " + std::to_string(st.st_size) + " bytes, over the limit of " +
-                                    std::to_string(limits.max_bytes) + " (raise it with --max-bytes)"};
+    if (!S_ISREG(st.st_mode))
+      return Error{"io", "not a regular file (a device, pipe or socket); give a file, or pipe it into '-'"};
     f = std::fopen(path.c_str(), "rb");
     if (!f) return Error{"io", std::string("cannot open: ") + std::strerror(errno)};
-    in.bytes.reserve(static_cast<size_t>(st.st_size));
+    if (fstat(fileno(f), &before) != 0) {
+      int err = errno;
+      std::fclose(f);
+      return Error{"io", std::string("cannot read: ") + std::strerror(err)};
+    }
+    if (S_ISDIR(before.st_mode)) {
+      std::fclose(f);
+      return Error{"io", "is a directory"};
+    }
+    if (!S_ISREG(before.st_mode)) {
+      std::fclose(f);
+      return Error{"io", "not a regular file (a device, pipe or socket); give a file, or pipe it into '-'"};
+    }
+    regular = true;
+    if (static_cast<uint64_t>(before.st_size) > limits.max_bytes) {
+      std::fclose(f);
+      return too_large_error(static_cast<uint64_t>(before.st_size), limits, true);
+    }
+    in.bytes.reserve(static_cast<size_t>(before.st_size));
   }
   char buf[1 << 16];
   size_t n;
-  bool too_large = false;
+  LineGuard lines{limits.max_line};
+  std::optional<Error> bound;
   while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
     if (in.bytes.size() + n > limits.max_bytes) {
-      too_large = true;
+      bound = too_large_error(limits.max_bytes, limits, false);
+      break;
+    }
+    if (!lines.feed(buf, n)) {
+      bound = line_too_long_error(lines.line_no, lines.line_start, limits);
       break;
     }
     in.bytes.append(buf, n);
   }
   bool failed = std::ferror(f);
   int err = errno;
+  struct stat after {};
+  bool changed = false;
+  if (regular && !bound && !failed) {
+    changed = fstat(fileno(f), &after) != 0 || !same_file_state(before, after) ||
+              in.bytes.size() != static_cast<uint64_t>(before.st_size);
+  }
   if (f != stdin) std::fclose(f);
-  if (too_large)
-    return Error{"too_large", "input is over the limit of " + std::to_string(limits.max_bytes) +
-                                  " bytes (raise it with --max-bytes)"};
+  if (bound) return *bound;
   if (failed) return Error{"io", std::string("read failed: ") + std::strerror(err)};
+  if (changed)
+    return Error{"changed", "the file changed while it was being read (" + std::to_string(before.st_size) +
+                                " bytes when opened, " + std::to_string(in.bytes.size()) +
+                                " read); it is being written to: try again when it is complete"};
   in.source.bytes = in.bytes.size();
   in.source.sha256 = sha256_hex(in.bytes);
   return in;

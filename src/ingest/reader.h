@@ -3,22 +3,26 @@
 #include <cstdint>
 #include <string>
 
+#include "core/limits.h"
 #include "core/result.h"
 #include "core/types.h"
 
 namespace sagsindeks {
 
-struct ReadLimits {
-  uint64_t max_bytes = 100ull << 20;  // 100 MiB; --max-bytes changes it
-};
+// The reader's bounds are the shared Limits (max_bytes, max_line are checked here).
+using ReadLimits = Limits;
 
 struct RawInput {
   SourceInfo source;  // path, sha256, bytes filled; format/encoding filled by decode
   std::string bytes;
 };
 
-// Reads a whole file ("-" is standard input). Errors: "io" (missing, unreadable, a directory),
-// "too_large" (over limits.max_bytes; the file is not read past the bound).
+// Reads a whole file ("-" is standard input), never past the bounds. Errors:
+//   "io"            missing, unreadable, a directory, not a regular file, read failed
+//   "too_large"     over limits.max_bytes (checked by size first, then while reading)
+//   "line_too_long" a line over limits.max_line bytes (reading stops there)
+//   "changed"       the file's size or modification time changed while it was read
+// A file removed after it was opened is read whole (the open file stays valid).
 Result<RawInput> read_input(const std::string& path, const ReadLimits& limits);
 
 std::string sha256_hex(std::string_view bytes);

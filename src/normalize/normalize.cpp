@@ -5,6 +5,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include "core/limits.h"
 #include "core/spell.h"
 #include "core/text.h"
 
@@ -39,28 +40,69 @@ int32_t map_cp(int32_t c) {
   return c;
 }
 
+// Where to cut `in` at or before `want` so NFC and CRLF handling see no difference: after a
+// line break if there is one in the last quarter, else before an ASCII byte (never the second of
+// a composition pair), else before any code point NFC says starts a new segment.
+size_t chunk_cut(std::string_view in, size_t want, const icu::Normalizer2* nfc) {
+  if (want >= in.size()) return in.size();
+  size_t floor = want - want / 4;
+  for (size_t i = want; i > floor; --i)
+    if (in[i - 1] == '\n') return i;
+  for (size_t i = want; i > floor; --i)
+    if (static_cast<unsigned char>(in[i]) < 0x80 && in[i - 1] != '\r') return i;
+  for (size_t i = want; i > floor; --i) {
+    if ((static_cast<unsigned char>(in[i]) & 0xC0) == 0x80) continue;  // not a lead byte
+    size_t j = i;
+    int32_t c = text::next_cp(in, j);
+    if (c >= 0 && (!nfc || nfc->hasBoundaryBefore(c))) return i;
+  }
+  size_t i = want;  // no boundary in a quarter chunk of combining marks: any code point will do
+  while (i > 0 && (static_cast<unsigned char>(in[i]) & 0xC0) == 0x80) --i;
+  return i ? i : want;
+}
+
+// Step counter for the cooperative time bound: a clock read every 64 Ki steps.
+struct Tick {
+  uint32_t n = 0;
+  bool expired() { return (++n & 0xFFFF) == 0 && deadline_expired(); }
+};
+
+// NFC and the code-point map, a chunk (~1 MiB) at a time so a 100 MB text never exists as a
+// whole UTF-16 copy (ICU strings also index with int32).
 std::string map_characters(std::string_view in) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
-  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(in.data(), static_cast<int32_t>(in.size())));
-  icu::UnicodeString n = U_SUCCESS(status) ? nfc->normalize(u, status) : u;
-  if (U_FAILURE(status)) n = u;
-  icu::UnicodeString out;
-  out.getBuffer(n.length() + 1);
-  out.releaseBuffer(0);
-  for (int32_t i = 0; i < n.length();) {
-    UChar32 c = n.char32At(i);
-    i += U16_LENGTH(c);
-    if (c == '\r') {
-      if (i < n.length() && n.charAt(i) == '\n') continue;  // CRLF -> LF
-      out.append(static_cast<UChar>('\n'));
-      continue;
-    }
-    int32_t m = map_cp(c);
-    if (m >= 0) out.append(static_cast<UChar32>(m));
-  }
+  if (U_FAILURE(status)) nfc = nullptr;
   std::string s;
-  out.toUTF8String(s);
+  s.reserve(in.size());
+  constexpr size_t kChunk = 1 << 20;
+  size_t pos = 0;
+  while (pos < in.size()) {
+    if (deadline_expired()) break;
+    size_t cut = pos + chunk_cut(in.substr(pos), kChunk, nfc);
+    std::string_view part = in.substr(pos, cut - pos);
+    pos = cut;
+    icu::UnicodeString u =
+        icu::UnicodeString::fromUTF8(icu::StringPiece(part.data(), static_cast<int32_t>(part.size())));
+    status = U_ZERO_ERROR;
+    icu::UnicodeString n = nfc ? nfc->normalize(u, status) : u;
+    if (U_FAILURE(status)) n = u;
+    icu::UnicodeString out;
+    out.getBuffer(n.length() + 1);
+    out.releaseBuffer(0);
+    for (int32_t i = 0; i < n.length();) {
+      UChar32 c = n.char32At(i);
+      i += U16_LENGTH(c);
+      if (c == '\r') {
+        if (i < n.length() && n.charAt(i) == '\n') continue;  // CRLF -> LF
+        out.append(static_cast<UChar>('\n'));
+        continue;
+      }
+      int32_t m = map_cp(c);
+      if (m >= 0) out.append(static_cast<UChar32>(m));
+    }
+    out.toUTF8String(s);  // appends
+  }
   return s;
 }
 
@@ -84,7 +126,9 @@ std::string tidy_lines(std::string_view s) {
   out.reserve(s.size());
   size_t pos = 0;
   int blank_run = 0;
+  Tick tick;
   while (pos <= s.size()) {
+    if (tick.expired()) break;
     size_t nl = s.find('\n', pos);
     if (nl == std::string_view::npos) nl = s.size();
     std::string line = text::squash_spaces(s.substr(pos, nl - pos));
@@ -100,10 +144,15 @@ std::string tidy_lines(std::string_view s) {
   return out;
 }
 
-// Word characters before `end` (letters only), as a UTF-8 substring start.
+// Hunspell is never asked about a "word" longer than this (bytes): no Danish word is, and a long
+// run of letters would otherwise be copied and looked up again at every position in it.
+constexpr size_t kMaxWord = 64;
+
+// Word characters before `end` (letters only), as a UTF-8 substring start; at most a little
+// over kMaxWord bytes back, which is enough to tell that a word is too long.
 size_t word_start(std::string_view s, size_t end) {
   size_t i = end;
-  while (i > 0) {
+  while (i > 0 && end - i <= kMaxWord) {
     size_t j = i;
     int32_t c = text::prev_cp(s, j);
     if (!text::is_letter(c)) break;
@@ -114,7 +163,7 @@ size_t word_start(std::string_view s, size_t end) {
 
 size_t word_end(std::string_view s, size_t begin) {
   size_t i = begin;
-  while (i < s.size()) {
+  while (i < s.size() && i - begin <= kMaxWord) {
     size_t j = i;
     int32_t c = text::next_cp(s, j);
     if (!text::is_letter(c)) break;
@@ -128,6 +177,7 @@ std::string join_hyphenation(std::string_view s, const Speller* sp, int& joined)
   std::string out;
   out.reserve(s.size());
   size_t pos = 0;
+  Tick tick;
   while (true) {
     size_t h = s.find("-\n", pos);
     if (h == std::string_view::npos) break;
@@ -135,7 +185,8 @@ std::string join_hyphenation(std::string_view s, const Speller* sp, int& joined)
     size_t next = h + 2;
     size_t we = word_end(s, next);
     bool join = false;
-    if (ws < h && we > next && text::starts_lower(s.substr(next))) {
+    if (tick.expired()) break;
+    if (ws < h && we > next && h - ws <= kMaxWord && we - next <= kMaxWord && text::starts_lower(s.substr(next))) {
       std::string left(s.substr(ws, h - ws)), right(s.substr(next, we - next));
       std::string whole = left + right;
       if (sp) {
