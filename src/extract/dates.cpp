@@ -76,11 +76,18 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->named_ = make("(?i)(\\d{1,2})\\.?\\s?" + month + "[ ,]+(?:(?-i:[A-Za-zæøå]+)\\s)?(\\d{4})");
   x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-|til|og)\\s?(\\d{1,2})\\.?\\s?" + month + "[ ,]+(\\d{4})");
   x->named_noyear_ = make("(?i)(\\d{1,2})\\.\\s?" + month + "(?:[^\\pL\\pN]|$)");
-  x->doc_label_ = make("(?i)(?:^|\\n)[ \\t]*(?:dato|date|mødedato|udskrevet|dateret)[ \\t]*[:.]?[ \\t]*\\n?[ \\t]*");
+  auto dl = load_lexicon(lexdir + "/dato_etiketter.tsv", '\t', 2);
+  if (!dl.ok()) return dl.error();
+  std::map<std::string, std::string> kinds;
+  for (const auto& r : *dl) kinds[r.fields[0]] += (kinds[r.fields[0]].empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
+  // Texts are lower-cased before these run.
+  x->doc_label_ = make("(?:^|\\n)[ \\t]*(?:" + kinds["label"] + ")[ \\t]*[:.]?\\s*$");
+  x->doc_meeting_ = make("(?:" + kinds["meeting"] + ")\\s+(?:(?:" + wds + ")\\s+(?:den\\s+)?)?$");
+  x->doc_reference_ = make("(?:^|[^\\pL])(?:" + kinds["reference"] + ")\\s+(?:den\\s+|d\\.\\s*)?$");
   x->doc_line_ = make("(?i)^(?:[\\pL .-]{2,40},\\s*)?(?:den\\s+|d\\.\\s*)?(?:(?:" + wds + ")(?:\\s+den)?\\s+)?$");
-  x->doc_title_ = make("(?i)(?:brev|skrivelse|afgørelse|udtalelse|svar)\\s+af\\s+(?:den\\s+)?$");
+  x->doc_title_ = make("(?:" + kinds["title"] + ")\\s+(?:den\\s+)?$");
   for (auto* re : {&x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
-                   &x->doc_label_, &x->doc_line_, &x->doc_title_})
+                   &x->doc_label_, &x->doc_line_, &x->doc_title_, &x->doc_meeting_, &x->doc_reference_})
     if (!(*re)->ok()) return Error{"lexicon", "date pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const DateExtractor>(x);
 }
@@ -166,51 +173,71 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
 
   for (auto& [k, v] : found) a.dates.push_back(v);
 
-  // Document date: a labelled "Dato:" first; then a line that is only a date (optionally with
-  // place and weekday); then "brev af <date>" in a title.
+  // Document date, by rule in order of strength: the earliest "Dato:"-style label or a line
+  // that is only a date; then a date closing a letterhead line; then the meeting date of
+  // minutes; then "brev af <date>" in the title line.
   auto line_start = [&](size_t pos) {
-    size_t p = t.rfind('\n', pos == 0 ? 0 : pos - 1);
-    return p == std::string::npos || pos == 0 ? size_t{0} : p + 1;
+    size_t p = pos == 0 ? std::string::npos : t.rfind('\n', pos - 1);
+    return p == std::string::npos ? size_t{0} : p + 1;
   };
   auto line_end = [&](size_t pos) {
     size_t p = t.find('\n', pos);
     return p == std::string::npos ? t.size() : p;
   };
+  auto line_no = [&](size_t pos) { return std::count(t.begin(), t.begin() + static_cast<long>(pos), '\n'); };
   DateMention* chosen = nullptr;
   std::string rule;
   for (auto& d : a.dates) {
-    size_t ls = line_start(d.span.begin);
-    // Label on this line or the line before: "Dato: 14-12-2020", "Dato\n\n14-12-2020".
-    size_t from = ls >= 2 ? line_start(ls - 1 - (ls >= 2 && t[ls - 2] == '\n' ? 1 : 0)) : ls;
-    if (from > 0) from = line_start(from - 1);
-    std::string before = t.substr(from, d.span.begin - from);
-    re2::StringPiece bp(before);
-    if (RE2::PartialMatch(bp, "(?i)(?:^|\\n|\\s)(?:dato|mødedato|date)[ \\t]*[:.]?\\s*$")) {
+    if (d.rule == "d. month (year from context)") continue;
+    size_t ls = line_start(d.span.begin), le = line_end(d.span.end);
+    // Label on this line or on one of the two lines before ("Dato\n\n14-12-2020").
+    size_t from = ls;
+    for (int k = 0; k < 2 && from > 0; ++k) from = line_start(from - 1);
+    std::string before = text::lower(t.substr(from, d.span.begin - from));
+    std::string own = t.substr(ls, d.span.begin - ls);
+    std::string after = text::squash_spaces(t.substr(d.span.end, le - d.span.end));
+    if (RE2::PartialMatch(before, *doc_label_)) {
       chosen = &d;
       rule = "Dato: label";
+      break;
+    }
+    if (RE2::FullMatch(own, *doc_line_) && (after.empty() || after == "." || RE2::FullMatch(after, "\\d{1,2}[:.]\\d{2}(?::\\d{2})?"))) {
+      chosen = &d;
+      rule = "date line";
       break;
     }
   }
   if (!chosen) {
     for (auto& d : a.dates) {
+      if (d.rule == "d. month (year from context)" || line_no(d.span.begin) > 8) continue;
       size_t ls = line_start(d.span.begin), le = line_end(d.span.end);
-      std::string before = t.substr(ls, d.span.begin - ls);
       std::string after = text::squash_spaces(t.substr(d.span.end, le - d.span.end));
-      if (d.rule == "d. month (year from context)") continue;
-      if (RE2::FullMatch(before, *doc_line_) && (after.empty() || after == ".")) {
+      std::string before = text::lower(t.substr(ls, d.span.begin - ls));
+      if (after.empty() && !RE2::PartialMatch(before, *doc_reference_)) {
         chosen = &d;
-        rule = "date line";
+        rule = "letterhead line ends with date";
         break;
       }
     }
   }
   if (!chosen) {
     for (auto& d : a.dates) {
-      size_t from = d.span.begin > 60 ? d.span.begin - 60 : 0;
-      if (d.span.begin > 600) break;
-      if (RE2::PartialMatch(t.substr(from, d.span.begin - from), *doc_title_)) {
+      size_t from = d.span.begin > 80 ? d.span.begin - 80 : 0;
+      if (RE2::PartialMatch(text::lower(t.substr(from, d.span.begin - from)), *doc_meeting_)) {
         chosen = &d;
-        rule = "brev af";
+        rule = "meeting date";
+        break;
+      }
+    }
+  }
+  if (!chosen) {
+    size_t first_line_end = line_end(t.find_first_not_of(" \n") == std::string::npos ? 0 : t.find_first_not_of(" \n"));
+    for (auto& d : a.dates) {
+      if (d.span.end > first_line_end) break;
+      size_t from = d.span.begin > 60 ? d.span.begin - 60 : 0;
+      if (RE2::PartialMatch(text::lower(t.substr(from, d.span.begin - from)), *doc_title_)) {
+        chosen = &d;
+        rule = "title: brev af";
         break;
       }
     }

@@ -213,35 +213,51 @@ std::string join_hyphenation(std::string_view s, const Speller* sp, int& joined)
   return out;
 }
 
-// `KommuneSagsnr` → `Kommune Sagsnr`: a lower-case run of at least three letters followed by an
-// upper-case letter that starts a lower-case word is a lost line break in Danish text.
+// Letters run together across a lost line break, split again:
+//   `KommuneSagsnr` → `Kommune Sagsnr` (lower-case run, then a capitalised word; one side a word),
+//   `medlemmer20. december` → `medlemmer 20. december` (a known word, then digits),
+//   `1200937Dok. nr.` → `1200937 Dok. nr.` (digits, then a capitalised word),
+//   `2012følger` → `2012 følger` (digits, then a known word).
 std::string split_run_together(std::string_view s, const Speller* sp, int& split) {
   std::string out;
   out.reserve(s.size() + 16);
-  size_t i = 0, lower_run = 0, word_begin = 0;
+  // Over kMaxWord bytes is no word: no copy, no lookup (a megabyte of `aaaBaaaB…` was quadratic).
+  auto known = [&](std::string_view w) { return w.size() <= kMaxWord && (!sp || sp->correct(std::string(w))); };
+  size_t i = 0, lower_run = 0, digit_run = 0, word_begin = 0;
   bool in_word = false;
   while (i < s.size()) {
     size_t start = i;
     int32_t c = text::next_cp(s, i);
     bool letter = text::is_letter(c);
+    bool digit = c >= '0' && c <= '9';
     if (letter && !in_word) {
       word_begin = start;
       lower_run = 0;
     }
-    if (letter && u_isupper(c) && lower_run >= 3) {
+    bool cut = false;
+    if (letter && u_isupper(c) && (lower_run >= 3 || digit_run >= 2)) {
       size_t j = i;
       int32_t d = text::next_cp(s, j);
       if (d >= 0 && u_islower(d)) {
-        std::string left(s.substr(word_begin, start - word_begin));
-        std::string right(s.substr(start, word_end(s, start) - start));
-        if (!sp || sp->correct(left) || sp->correct(right)) {
-          out.push_back(' ');
-          ++split;
-          word_begin = start;
-        }
+        std::string_view right = s.substr(start, word_end(s, start) - start);
+        cut = digit_run >= 2 || known(s.substr(word_begin, start - word_begin)) || known(right);
       }
+    } else if (digit && lower_run >= 4 && !sp) {
+      cut = false;
+    } else if (digit && lower_run >= 4) {
+      cut = sp->correct(std::string(s.substr(word_begin, start - word_begin)));
+    } else if (letter && u_islower(c) && digit_run >= 2) {
+      size_t we = word_end(s, start);
+      cut = we - start >= 3 && sp && sp->correct(std::string(s.substr(start, we - start)));
+    }
+    if (cut) {
+      out.push_back(' ');
+      ++split;
+      word_begin = start;
+      lower_run = 0;
     }
     lower_run = letter && u_islower(c) ? lower_run + 1 : 0;
+    digit_run = digit ? digit_run + 1 : 0;
     in_word = letter;
     out.append(s.substr(start, i - start));
   }
