@@ -42,6 +42,49 @@ Result<std::unique_ptr<RE2>> compile_labels(const std::string& path) {
   return re;
 }
 
+Result<std::unique_ptr<RE2>> compile_label_line(const std::string& path) {
+  auto rows = load_lexicon(path, '\t', 1);
+  if (!rows.ok()) return rows.error();
+  std::string alt;
+  for (const auto& r : *rows) alt += (alt.empty() ? "" : "|") + label_pattern(r.fields[0]);
+  return make_re("(?i)[ \\t]*(" + alt + ")\\.?(?:\\s*(?:nr|nummer)\\.?)?[ \\t]*:?[ \\t]*");
+}
+
+// A label alone on its line whose value stands further down, as in a letterhead laid out in two
+// columns ("Sagsnr.:\nDok.:\n13. oktober 2023\n...\n2023-0030-9466\n2978645"): the k-th such label
+// takes the k-th later line that is a whole identifier (at least four digits, not a date).
+void scan_columns(const RE2& label_line, const RE2& value_line, const Document& doc, const char* rule,
+                  std::vector<IdMention>& out, std::vector<Span>& claimed) {
+  const std::string& t = doc.text;
+  size_t pos = 0;
+  while (pos < t.size()) {
+    size_t nl = t.find('\n', pos);
+    if (nl == std::string::npos) nl = t.size();
+    std::string line = t.substr(pos, nl - pos);
+    re2::StringPiece label;
+    if (RE2::FullMatch(line, label_line, &label)) {
+      // Look ahead up to 14 lines for the first unclaimed value line.
+      size_t q = nl + 1;
+      for (int k = 0; k < 14 && q < t.size(); ++k) {
+        size_t e = t.find('\n', q);
+        if (e == std::string::npos) e = t.size();
+        std::string cand = t.substr(q, e - q);
+        Span sp{static_cast<uint32_t>(q), static_cast<uint32_t>(e)};
+        bool taken = std::find(claimed.begin(), claimed.end(), sp) != claimed.end();
+        if (!taken && RE2::FullMatch(cand, value_line)) {
+          claimed.push_back(sp);
+          std::string v = text::strip_spaces(cand);
+          if (std::none_of(out.begin(), out.end(), [&](const IdMention& o) { return o.value == v; }))
+            out.push_back({v, cand, text::squash_spaces(std::string(label.data(), label.size())), sp, rule});
+          break;
+        }
+        q = e + 1;
+      }
+    }
+    pos = nl + 1;
+  }
+}
+
 void scan(const RE2& re, const Document& doc, const char* rule, std::vector<IdMention>& out) {
   const std::string& t = doc.text;
   re2::StringPiece in(t);
@@ -74,12 +117,26 @@ Result<std::shared_ptr<const IdentifierExtractor>> IdentifierExtractor::create(c
   if (!d.ok()) return d.error();
   x->case_re_ = std::move(c.value());
   x->doc_re_ = std::move(d.value());
+  auto cl = compile_label_line(lexdir + "/sagsnr_etiketter.txt");
+  if (!cl.ok()) return cl.error();
+  auto dl = compile_label_line(lexdir + "/doknr_etiketter.txt");
+  if (!dl.ok()) return dl.error();
+  x->case_line_ = std::move(cl.value());
+  x->doc_line_ = std::move(dl.value());
+  // A whole line that is an identifier: optional letter prefix, at least four digits in groups,
+  // and not shaped like a date.
+  x->value_line_ = make_re("[ \\t]*(?:[A-ZÆØÅ]{1,6}-?)?\\d[\\d]{3,}(?:[-/.]\\d+)*[ \\t]*|[ \\t]*\\d{1,4}[-/]\\d{3,}(?:[-/]\\d+)*[ \\t]*");
   return std::shared_ptr<const IdentifierExtractor>(x);
 }
 
 void IdentifierExtractor::run(const Document& doc, Analysis& a) const {
   scan(*case_re_, doc, "label+value", a.case_numbers);
   scan(*doc_re_, doc, "label+value", a.document_numbers);
+  // Column layout only when the inline rule found nothing for that kind.
+  std::vector<Span> claimed;
+  for (const auto& m : a.case_numbers) claimed.push_back(m.span);
+  if (a.case_numbers.empty()) scan_columns(*case_line_, *value_line_, doc, "label column+value line", a.case_numbers, claimed);
+  if (a.document_numbers.empty()) scan_columns(*doc_line_, *value_line_, doc, "label column+value line", a.document_numbers, claimed);
   // A value claimed by a document label is not also a case number ("Dok. nr.: 612677").
   std::erase_if(a.case_numbers, [&](const IdMention& c) {
     return std::any_of(a.document_numbers.begin(), a.document_numbers.end(),

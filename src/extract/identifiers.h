@@ -19,7 +19,7 @@ class IdentifierExtractor {
   void run(const Document& doc, Analysis& a) const;
 
  private:
-  std::unique_ptr<RE2> case_re_, doc_re_;
+  std::unique_ptr<RE2> case_re_, doc_re_, case_line_, doc_line_, value_line_;
 };
 
 }  // namespace sagsindeks

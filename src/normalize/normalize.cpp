@@ -223,7 +223,7 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
   out.reserve(s.size() + 16);
   // Over kMaxWord bytes is no word: no copy, no lookup (a megabyte of `aaaBaaaB…` was quadratic).
   auto known = [&](std::string_view w) { return w.size() <= kMaxWord && (!sp || sp->correct(std::string(w))); };
-  size_t i = 0, lower_run = 0, digit_run = 0, word_begin = 0;
+  size_t i = 0, lower_run = 0, upper_run = 0, digit_run = 0, word_begin = 0;
   bool in_word = false;
   while (i < s.size()) {
     size_t start = i;
@@ -235,7 +235,14 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
       lower_run = 0;
     }
     bool cut = false;
-    if (letter && u_isupper(c) && (lower_run >= 3 || digit_run >= 2)) {
+    // `SUMHBGSags nr.`: an upper-case run, then a capitalised known word of three or more letters.
+    if (letter && u_isupper(c) && upper_run >= 3) {
+      size_t j = i;
+      int32_t d = text::next_cp(s, j);
+      size_t we = word_end(s, start);
+      if (d >= 0 && u_islower(d) && we - start >= 4 && known(s.substr(start, we - start))) cut = true;
+    }
+    if (!cut && letter && u_isupper(c) && (lower_run >= 3 || digit_run >= 2)) {
       size_t j = i;
       int32_t d = text::next_cp(s, j);
       if (d >= 0 && u_islower(d)) {
@@ -257,6 +264,7 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
       lower_run = 0;
     }
     lower_run = letter && u_islower(c) ? lower_run + 1 : 0;
+    upper_run = letter && u_isupper(c) ? upper_run + 1 : 0;
     digit_run = digit ? digit_run + 1 : 0;
     in_word = letter;
     out.append(s.substr(start, i - start));

@@ -1,0 +1,75 @@
+// The corpus evaluation: every bundled document analysed, scored against its gold, and held to
+// floors. Floors only ever rise; raise them when the figures do (README, "Accuracy").
+// SAGSINDEKS_EVAL_OUT=FILE also writes the predictions as JSON Lines, for ../tools/score.py.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+
+#include "analysis/corpus.h"
+#include "analysis/evaluate.h"
+#include "test_support.h"
+
+namespace sagsindeks {
+namespace {
+
+std::vector<nlohmann::json> read_gold(const std::string& path) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+class CorpusEvaluation : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const std::string root = std::string(SAGSINDEKS_SOURCE_DIR) + "/corpus/";
+    std::vector<nlohmann::json> gold;
+    std::map<std::string, nlohmann::json> pred;
+    std::ofstream dump;
+    if (const char* out = std::getenv("SAGSINDEKS_EVAL_OUT")) dump.open(out);
+    for (const char* part : {"seeds", "dev"}) {
+      auto g = read_gold(root + part + "/gold.jsonl");
+      for (const auto& line : g) {
+        std::string doc = line["doc"];
+        FileResult fr = analyze_file(root + part + "/docs/" + doc, test::resources(), {});
+        auto j = fr.error ? error_json(fr.source, *fr.error) : to_json(fr.doc, fr.analysis, false);
+        if (dump) dump << j.dump() << "\n";
+        pred[doc] = nlohmann::json::parse(j.dump());
+      }
+      gold.insert(gold.end(), g.begin(), g.end());
+    }
+    ev_ = new Evaluation(evaluate(gold, pred, *test::resources().gazetteer));
+    std::cout << format_evaluation(*ev_);
+    if (std::getenv("SAGSINDEKS_EVAL_SHOW"))
+      for (const auto& d : ev_->differences) std::cout << "  " << d << "\n";
+  }
+  static void TearDownTestSuite() { delete ev_; }
+  static double f1(const char* field) { return ev_->fields.at(field).f1(); }
+  static Evaluation* ev_;
+};
+Evaluation* CorpusEvaluation::ev_ = nullptr;
+
+TEST_F(CorpusEvaluation, EveryDocumentAnalysed) {
+  EXPECT_EQ(ev_->docs, 94);
+  EXPECT_EQ(ev_->missing, 0);
+  EXPECT_EQ(ev_->errors, 0);
+}
+
+// Floors: the figures measured when they were last raised, rounded down.
+TEST_F(CorpusEvaluation, DocumentDate) { EXPECT_GE(ev_->date_accuracy(), 0.95); }
+TEST_F(CorpusEvaluation, Dates) { EXPECT_GE(f1("dates"), 0.97); }
+TEST_F(CorpusEvaluation, CaseNumbers) { EXPECT_GE(f1("case_numbers"), 0.90); }
+TEST_F(CorpusEvaluation, DocumentNumbers) { EXPECT_GE(f1("document_numbers"), 0.95); }
+TEST_F(CorpusEvaluation, Municipalities) { EXPECT_GE(f1("municipalities"), 0.97); }
+TEST_F(CorpusEvaluation, Mayors) { EXPECT_GE(f1("mayors"), 0.90); }
+TEST_F(CorpusEvaluation, MayorPairs) { EXPECT_GE(f1("mayor_pairs"), 0.80); }
+TEST_F(CorpusEvaluation, ParliamentaryQuestions) { EXPECT_GE(f1("pq_number"), 0.78); }
+TEST_F(CorpusEvaluation, Signatories) { EXPECT_GE(f1("signatories"), 0.80); }
+TEST_F(CorpusEvaluation, ExemptionAreas) { EXPECT_GE(f1("exemption_areas"), 0.75); }
+
+}  // namespace
+}  // namespace sagsindeks
