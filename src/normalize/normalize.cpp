@@ -173,6 +173,30 @@ size_t word_end(std::string_view s, size_t begin) {
 }
 
 // `mæs-\nsige` → `mæssige` when the joined word is Danish; `social-\nog` → `social- og`.
+// `spørgs-mål` inside a line (a PDF export that lost its line breaks) → `spørgsmål`, when the
+// joined word is Danish and the left part is not a word of its own ("kommune-valget" stays).
+std::string join_inline_hyphens(std::string_view s, const Speller* sp, int& joined) {
+  if (!sp) return std::string(s);
+  std::string out;
+  out.reserve(s.size());
+  size_t pos = 0, h = 0;
+  while ((h = s.find('-', h)) != std::string_view::npos) {
+    size_t ws = word_start(s, h), next = h + 1, we = word_end(s, next);
+    if (ws < h && we > next && h - ws <= 40 && we - next <= 40 && text::starts_lower(s.substr(ws)) &&
+        text::starts_lower(s.substr(next))) {
+      std::string left(s.substr(ws, h - ws)), right(s.substr(next, we - next));
+      if (!sp->correct(left) && sp->correct(left + right)) {
+        out.append(s.substr(pos, h - pos));
+        pos = next;
+        ++joined;
+      }
+    }
+    h = next;
+  }
+  out.append(s.substr(pos));
+  return out;
+}
+
 std::string join_hyphenation(std::string_view s, const Speller* sp, int& joined) {
   std::string out;
   out.reserve(s.size());
@@ -281,6 +305,7 @@ std::string normalize_text(std::string_view in, const Speller* sp, NormalizeRepo
   s = drop_markup(s);
   s = tidy_lines(s);
   s = join_hyphenation(s, sp, r.hyphens_joined);
+  s = join_inline_hyphens(s, sp, r.hyphens_joined);
   s = split_run_together(s, sp, r.words_split);
   return s;
 }
