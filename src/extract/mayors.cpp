@@ -19,8 +19,9 @@ Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::
   auto rows = load_lexicon(lexdir + "/borgmester.tsv", '\t', 2);
   if (!rows.ok()) return rows.error();
   auto x = std::make_shared<MayorExtractor>();
-  std::string titles;
+  std::string titles, roles;
   for (const auto& r : *rows) {
+    if (r.fields[0] == "role") roles += (roles.empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
     if (r.fields[0] == "title") titles += (titles.empty() ? "" : "|") + r.fields[1];
     else if (r.fields[0] == "exclude") x->excludes_.push_back(r.fields[1]);
   }
@@ -34,9 +35,11 @@ Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::
                                          "(?:,[ ]?|[ ]?\\n|[ ]/[ ]|[ ]-[ ])(?i)(?:" + titles +
                                          ")(?-i)(?:[ ,]+(?:i|for)[ ](" + x->g_->alternation() +
                                          ")|,?[ ]?\\n?(" + x->g_->alternation() + ")[ ]Kommune)?");
+  x->name_as_title_ = make_re(std::string(kNamePattern) + kPartyPattern + "[ ](?:" + roles + ")[ ](?i:" + titles +
+                              ")(?:[ ](?:i|for)[ ](" + x->g_->alternation() + "))?(?:[^\\pL]|$)");
   x->genitive_name_ = make_re("(" + x->g_->alternation() + ")(?:'s)?(?:[ ]Kommunes)?[ ](?i:" +
                                             titles + ")(?:,[ ]?|[ ])" + kNamePattern);
-  for (auto* re : {&x->title_name_, &x->name_title_, &x->genitive_name_})
+  for (auto* re : {&x->title_name_, &x->name_title_, &x->genitive_name_, &x->name_as_title_})
     if (!(*re)->ok()) return Error{"lexicon", "mayor pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const MayorExtractor>(x);
 }
@@ -74,14 +77,19 @@ void MayorExtractor::run(const Document& doc, Analysis& a) const {
       end = nl + 1;
       if (end < t.size() && t[end] == '\n') ++end;  // a blank line does not count
     }
-    std::string window = t.substr(from, std::min(end, from + 160) - from);
+    end = std::min(end, from + 160);
+    // The block ends where the next name with a title begins (an address block of several mayors).
+    re2::StringPiece window(t.data() + from, end - from), pre, nm;
+    if (RE2::PartialMatch(window, *title_name_, &pre, &nm)) end = std::min(end, static_cast<size_t>(pre.data() - t.data()));
+    const Municipality* best = nullptr;
+    uint32_t best_at = UINT32_MAX;
     for (const auto& r : a.municipalities)
       for (const auto& s : r.mentions)
-        if (s.begin >= from && s.end <= from + window.size()) {
-          // Only the first line that holds a municipality, and only if it is "X Kommune"-like.
-          return &r.municipality;
+        if (s.begin >= from && s.end <= end && s.begin < best_at) {
+          best = &r.municipality;
+          best_at = s.begin;
         }
-    return nullptr;
+    return best;
   };
   auto add = [&](std::string name, const Municipality* m, Span s, std::string rule) {
     name = clean_name(name);
@@ -111,14 +119,13 @@ void MayorExtractor::run(const Document& doc, Analysis& a) const {
     }
     size_t ne = name.data() + name.size() - t.data();
     if (!m) {
-      // "Brøndbys Borgmester Maja Højgaard", "Ishøj Kommunes borgmester Ole Bjørstorp".
-      for (const auto& r : a.municipalities)
-        for (const auto& s : r.municipality.code.empty() ? std::vector<Span>{} : r.mentions)
-          if (s.end <= b && b - s.end <= 12) m = &r.municipality;
-      if (!m) {
-        std::string before = t.substr(b >= 24 ? b - 24 : 0, b >= 24 ? 24 : b);
-        auto hits = g_->find_all(before);
-        if (!hits.empty() && hits.back().genitive && hits.back().span.end + 1 >= before.size() - 0) m = hits.back().m;
+      // "Brøndbys Borgmester Maja Højgaard", "Ishøj Kommunes borgmester Ole Bjørstorp": a genitive
+      // directly before the title.
+      std::string before = t.substr(b >= 40 ? b - 40 : 0, b >= 40 ? 40 : b);
+      auto hits = g_->find_all(before);
+      if (!hits.empty()) {
+        std::string gap = before.substr(hits.back().span.end);
+        if ((hits.back().genitive && gap == " ") || gap == " Kommunes " || gap == "'s ") m = hits.back().m;
       }
     }
     if (!m) m = municipality_near(ne);
@@ -136,6 +143,13 @@ void MayorExtractor::run(const Document& doc, Analysis& a) const {
     if (!m) m = municipality_near(name.data() + name.size() - t.data());
     add(std::string(name.data(), name.size()), m,
         {static_cast<uint32_t>(b), static_cast<uint32_t>(b + name.size())}, "name, borgmester");
+  }
+  in = t;
+  while (RE2::FindAndConsume(&in, *name_as_title_, &name, &muni_i)) {
+    size_t b = name.data() - t.data();
+    const Municipality* m = muni_i.empty() ? nullptr : g_->lookup(std::string(muni_i.data(), muni_i.size()));
+    add(std::string(name.data(), name.size()), m, {static_cast<uint32_t>(b), static_cast<uint32_t>(b + name.size())},
+        "name som borgmester");
   }
   in = t;
   re2::StringPiece muni;
