@@ -37,7 +37,12 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
   if (!h.ok()) return h.error();
   std::string alt;
   for (const auto& r : *h) alt += (alt.empty() ? "" : "|") + RE2::QuoteMeta(r.fields[0]);
-  x->closing_ = make_re("(?i)(?:^|\\s)(?:" + alt + ")[ ,.!]*$");
+  x->closing_ = make_re("(?i)(?:^|[^\\pL])(?:" + alt + ")[ ,.!:]*$");
+  auto by = load_lexicon(lexdir + "/byline.txt", '\t', 1);
+  if (!by.ok()) return by.error();
+  std::string bys;
+  for (const auto& r : *by) bys += (bys.empty() ? "" : "|") + RE2::QuoteMeta(r.fields[0]);
+  x->byline_ = make_re("^(?:" + bys + ")[ ]" + std::string(kNamePattern) + "(?:,.*)?$");
   auto t = load_lexicon(lexdir + "/titler.tsv", '\t', 2);
   if (!t.ok()) return t.error();
   for (const auto& r : *t) x->titles_.push_back({r.fields[1], r.fields[0]});
@@ -45,7 +50,7 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
   // A signature line: optional title before, a name, optional party, optional ", title" after.
   x->name_line_ = make_re("^(?:(?i:borgmester|overborgmester)[ ])?" + std::string(kNamePattern) +
                                         kPartyPattern + "(?:[ ]?[,/][ ]?.*|[ ]\\p{Ll}+)?$");
-  for (auto* re : {&x->closing_, &x->name_line_})
+  for (auto* re : {&x->closing_, &x->name_line_, &x->byline_})
     if (!(*re)->ok()) return Error{"lexicon", "signatory pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const SignatoryExtractor>(x);
 }
@@ -76,13 +81,24 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
     for (auto [pb, pe] : parts) {
       std::string part = text::squash_spaces(ln.s.substr(pb, pe - pb));
       size_t lead = ln.s.find(part, pb);
+      // "Liv Holm Andersenformand": a title glued to the name by a lost line break.
+      std::string glued_role;
+      for (const auto& [title, role] : titles_) {
+        if (part.size() > title.size() + 2 && part.ends_with(title) &&
+            text::starts_lower(std::string_view(part).substr(part.size() - title.size())) &&
+            std::islower(static_cast<unsigned char>(part[part.size() - title.size() - 1]))) {
+          part.erase(part.size() - title.size());
+          glued_role = role;
+          break;
+        }
+      }
       re2::StringPiece name;
       if (!RE2::FullMatch(part, *name_line_, &name)) continue;
       std::string n = clean_name(std::string(name.data(), name.size()));
       if (!names_->plausible(n)) continue;
       if (std::any_of(a.signatories.begin(), a.signatories.end(), [&](const Signatory& s) { return s.name == n; }))
         continue;
-      std::string role = role_of(part.substr(std::min(part.size(), static_cast<size_t>(name.data() - part.data()))));
+      std::string role = !glued_role.empty() ? glued_role : role_of(part.substr(std::min(part.size(), static_cast<size_t>(name.data() - part.data()))));
       if (role.empty() && RE2::PartialMatch(part, "(?i)^(?:borgmester|overborgmester) ")) role = "mayor";
       if (role.empty() && li + 1 < lines.size()) role = role_of(lines[li + 1].s.size() < 60 ? lines[li + 1].s : "");
       uint32_t b = static_cast<uint32_t>(ln.b + lead + (name.data() - part.data()));
@@ -95,20 +111,46 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
   for (size_t i = 0; i < lines.size(); ++i) {
     if (!RE2::PartialMatch(lines[i].s, *closing_)) continue;
     closed = true;
-    // The signature block: up to four lines after the closing, names and a lone "/" between them.
-    for (size_t j = i + 1, seen = 0; j < lines.size() && seen < 4; ++j, ++seen) {
+    // The signature block: names, their titles and offices, a lone "/" between two signers; it
+    // ends at a long line (the next paragraph) or after three names.
+    int names = 0;
+    for (size_t j = i + 1; j < lines.size() && j <= i + 12 && names < 3; ++j) {
       std::string s = text::squash_spaces(lines[j].s);
       if (s == "/" || s.empty()) continue;
       if (take(lines[j], j, "closing+name")) {
-        if (j + 1 < lines.size() && text::squash_spaces(lines[j + 1].s) == "/") continue;
-        if (j + 2 < lines.size() && text::squash_spaces(lines[j + 1].s) == "/") continue;
-        // A second name directly under the first (minister, then official).
-        if (j + 1 < lines.size()) take(lines[j + 1], j + 1, "closing+name");
-        break;
+        ++names;
+        continue;
+      }
+      if (s.size() > 70) break;
+    }
+  }
+  // "Karen Ellemann\n/\nRikke Hvid Danielsen", "Karsten Lauritzen\n/ Claus F. Houmann": a
+  // minister and an official, with or without a closing formula.
+  for (size_t j = 0; j + 1 < lines.size(); ++j) {
+    std::string next = text::squash_spaces(lines[j + 1].s);
+    if (next == "/" && j + 2 < lines.size()) {
+      Line a_line = lines[j], b_line = lines[j + 2];
+      std::vector<Signatory> before = a.signatories;
+      if (take(a_line, j, "name / name") && !take(b_line, j + 2, "name / name")) a.signatories = before;
+    } else if (next.size() > 2 && next[0] == '/' && next[1] == ' ') {
+      Line b_line{lines[j + 1].b + 2, lines[j + 1].e, lines[j + 1].s.substr(2)};
+      std::vector<Signatory> before = a.signatories;
+      if (take(lines[j], j, "name / name") && !take(b_line, j + 1, "name / name")) a.signatories = before;
+    }
+  }
+  // A byline in the first lines: "Af Finn Gunst, Fuglsang Allé 116".
+  for (size_t j = 0; j < lines.size() && j < 3; ++j) {
+    re2::StringPiece name;
+    if (RE2::FullMatch(lines[j].s, *byline_, &name)) {
+      std::string n = clean_name(std::string(name.data(), name.size()));
+      if (names_->plausible(n) &&
+          std::none_of(a.signatories.begin(), a.signatories.end(), [&](const Signatory& s) { return s.name == n; })) {
+        uint32_t b = static_cast<uint32_t>(name.data() - t.data());
+        a.signatories.push_back({n, "", {b, b + static_cast<uint32_t>(name.size())}, "byline"});
       }
     }
   }
-  if (closed || lines.empty()) return;
+  if (closed || lines.empty() || !a.signatories.empty()) return;
   // No closing formula: a name line near the end followed by a title line, or "name/name".
   size_t from = lines.size() > 6 ? lines.size() - 6 : 0;
   for (size_t j = from; j < lines.size(); ++j) {

@@ -15,7 +15,7 @@ namespace sagsindeks {
 
 class SignatoryExtractor {
  public:
-  // Reads hilsner.txt and titler.tsv. Cost: two RE2 compilations.
+  // Reads hilsner.txt, byline.txt and titler.tsv. Cost: two RE2 compilations.
   static Result<std::shared_ptr<const SignatoryExtractor>> create(const std::string& lexdir,
                                                                    std::shared_ptr<const NameChecker> names);
   void run(const Document& doc, Analysis& a) const;
@@ -23,7 +23,7 @@ class SignatoryExtractor {
  private:
   std::shared_ptr<const NameChecker> names_;
   std::vector<std::pair<std::string, std::string>> titles_;  // (title word, role)
-  std::unique_ptr<RE2> closing_, name_line_;
+  std::unique_ptr<RE2> closing_, name_line_, byline_;
   std::string role_of(const std::string& line) const;
 };
 
