@@ -26,7 +26,15 @@ std::vector<Sentence> sentences(const std::string& t) {
       // "f.eks. " and "bl.a. " do not end a sentence: the letter before the dot is a single letter.
       end = !(i >= 2 && t[i - 2] == '.') && !(i >= 1 && i + 2 < t.size() && t[i + 1] == ' ' && text::starts_lower(std::string_view(t).substr(i + 2)));
     }
-    if (t[i] == '\n' && (i + 1 < t.size() && t[i + 1] == '\n')) end = true;
+    if (t[i] == '\n' && ((i + 1 < t.size() && t[i + 1] == '\n') || (i > 0 && t[i - 1] == ':'))) end = true;
+    // "1. Modernisering": list numbering at a line start is no sentence end.
+    if (end && t[i] == '.') {
+      size_t d = i;
+      while (d > 0 && std::isdigit(static_cast<unsigned char>(t[d - 1]))) --d;
+      size_t ls = d;
+      while (ls > 0 && t[ls - 1] == ' ') --ls;
+      if (d < i && (ls == 0 || t[ls - 1] == '\n')) end = false;
+    }
     if (end) {
       out.push_back({b, i + 1});
       b = i + 1;
@@ -95,7 +103,25 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
     bool trig = std::any_of(triggers_.begin(), triggers_.end(), [&](const auto& w) { return has_at_word_start(s, w); });
     if (!trig) continue;
     bool specific = false;
-    for (size_t k = i; k < std::min(sents.size(), i + 1); ++k)
+    // A trigger sentence that ends in a colon introduces a list: each following line (up to ten)
+    // names an area ("... ønsker skal være en del af et frikommuneforsøg:\n1. Flere i beskæftigelse").
+    size_t last = i;
+    std::string trimmed = s.substr(0, s.find_last_not_of(" \n") + 1);
+    if (!trimmed.empty() && trimmed.back() == ':') last = std::min(sents.size() - 1, i + 10);
+    if (last > i) {
+      size_t list_end = t.find("\n\n", sents[i].e);
+      for (size_t k = i + 1; k <= last && (list_end == std::string::npos || sents[k].b < list_end); ++k) {
+        bool found = false;
+        for (const auto& [phrase, area] : areas_)
+          if (has_at_word_start(lowered[k], phrase)) {
+            add(area, k, "trigger: list item+area");
+            specific = found = true;
+          }
+        if (!found && std::any_of(general_.begin(), general_.end(), [&](const auto& w) { return has_at_word_start(lowered[k], w); }))
+          add("general", k, "trigger: list item+general");
+      }
+    }
+    for (size_t k = i; k < i + 1; ++k)
       for (const auto& [phrase, area] : areas_)
         if (has_at_word_start(lowered[k], phrase)) {
           add(area, i, "trigger+area in sentence");
