@@ -1,0 +1,971 @@
+// The corpus index on SQLite: schema and versions, incremental ingest, search, facets, check.
+#include "index/store.h"
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "index/tokenizer.h"
+#include "ingest/reader.h"
+
+namespace sagsindeks {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// ---- SQLite helpers ----------------------------------------------------------------------------
+
+// Maps an SQLite failure to one of the index's stable error codes with a sentence to act on.
+Error db_error(sqlite3* db, int rc, const std::string& path) {
+  std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+      return {"not_a_database", path + ": not a SQLite database (" + msg + ")"};
+    case SQLITE_CORRUPT:
+      return {"corrupt", path + ": the database is damaged (" + msg +
+                             "); restore a copy, or delete it and ingest again"};
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return {"locked", path + ": the database is locked by another writer; try again when it has finished"};
+    case SQLITE_READONLY:
+      return {"read_only", path + ": the database is read-only (" + msg + ")"};
+    case SQLITE_CANTOPEN:
+      return {"io", path + ": cannot open the database (" + msg + ")"};
+    case SQLITE_FULL:
+      return {"io", path + ": the disk is full"};
+    case SQLITE_IOERR:
+      return {"io", path + ": input/output error (" + msg + ")"};
+    default:
+      break;
+  }
+  if (msg.rfind("fts5:", 0) == 0 || msg.find("syntax error") != std::string::npos ||
+      msg.find("unterminated string") != std::string::npos || msg.find("no such column") != std::string::npos)
+    return {"query", "malformed query: " + msg};
+  return {"sqlite", path + ": " + msg};
+}
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const std::string& sql) : db_(db) { rc_ = sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr); }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  bool ok() const { return rc_ == SQLITE_OK || rc_ == SQLITE_ROW || rc_ == SQLITE_DONE; }
+  int rc() const { return rc_; }
+  Stmt& bind(int i, const std::string& s) {
+    sqlite3_bind_text(st_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, const char* s) { return bind(i, std::string(s)); }
+  Stmt& bind(int i, int64_t v) {
+    sqlite3_bind_int64(st_, i, v);
+    return *this;
+  }
+  Stmt& bind(int i, double v) {
+    sqlite3_bind_double(st_, i, v);
+    return *this;
+  }
+  Stmt& bind_null(int i) {
+    sqlite3_bind_null(st_, i);
+    return *this;
+  }
+  Stmt& bind_opt(int i, const std::string& s) { return s.empty() ? bind_null(i) : bind(i, s); }
+  // True while there is a row; check rc() afterwards for an error.
+  bool step() {
+    if (!st_) return false;
+    rc_ = sqlite3_step(st_);
+    return rc_ == SQLITE_ROW;
+  }
+  bool run() {
+    step();
+    return rc_ == SQLITE_DONE || rc_ == SQLITE_ROW;
+  }
+  void reset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+    rc_ = SQLITE_OK;
+  }
+  std::string text(int c) const {
+    auto p = sqlite3_column_text(st_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(st_, c))) : "";
+  }
+  int64_t i64(int c) const { return sqlite3_column_int64(st_, c); }
+  double dbl(int c) const { return sqlite3_column_double(st_, c); }
+  bool null(int c) const { return sqlite3_column_type(st_, c) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+  int rc_ = SQLITE_OK;
+};
+
+int exec(sqlite3* db, const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); }
+
+const char* kSchemaSql = R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE documents(
+  id INTEGER PRIMARY KEY,
+  path TEXT NOT NULL UNIQUE,
+  sha256 TEXT,
+  bytes INTEGER,
+  mtime_ns INTEGER,
+  type TEXT,
+  confidence REAL,
+  document_date TEXT,
+  title TEXT,
+  record TEXT NOT NULL,
+  text TEXT,
+  error_code TEXT,
+  error_message TEXT,
+  lexicon_version TEXT,
+  ingested_at TEXT NOT NULL);
+CREATE INDEX documents_type ON documents(type, document_date);
+CREATE INDEX documents_date ON documents(document_date);
+CREATE INDEX documents_sha256 ON documents(sha256);
+-- One row per extracted value a search can filter on: kind is municipality, mayor, signatory,
+-- case_number, document_number, exemption; key is the folded form compared against.
+CREATE TABLE facts(doc INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, code TEXT, key TEXT NOT NULL);
+CREATE INDEX facts_doc ON facts(doc);
+CREATE INDEX facts_kind_key ON facts(kind, key, doc);
+CREATE INDEX facts_kind_code ON facts(kind, code, doc);
+CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, files INTEGER,
+  added INTEGER, updated INTEGER, unchanged INTEGER, failed INTEGER, removed INTEGER);
+CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='id',
+  tokenize='sagsindeks_da');
+CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
+  INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
+  INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+  DELETE FROM facts WHERE doc = old.id;
+END;
+CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
+  INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
+  INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+)sql";
+
+// Schema migrations: kMigrations[v - 1] takes a file from version v to v + 1.
+const std::vector<const char*> kMigrations = {};
+
+std::string now_utc() {
+  std::time_t t = std::time(nullptr);
+  char buf[32];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string municipality_key(const std::string& s) {
+  std::string k = fold_case(s);
+  for (const char* suffix : {" kommune", " kommunes"})
+    if (k.size() > std::strlen(suffix) && k.compare(k.size() - std::strlen(suffix), std::string::npos, suffix) == 0)
+      k.resize(k.size() - std::strlen(suffix));
+  while (!k.empty() && k.back() == ' ') k.pop_back();
+  return k;
+}
+
+std::string strip_space(const std::string& s) {
+  std::string o;
+  for (char c : s)
+    if (!std::isspace(static_cast<unsigned char>(c))) o += c;
+  return o;
+}
+
+std::string like_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '%' || c == '_' || c == '\\') o += '\\';
+    o += c;
+  }
+  return o;
+}
+
+std::vector<std::string> split_unit(const std::string& s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  size_t b = 0;
+  while (true) {
+    size_t e = s.find('\x1f', b);
+    out.push_back(s.substr(b, e == std::string::npos ? std::string::npos : e - b));
+    if (e == std::string::npos) break;
+    b = e + 1;
+  }
+  return out;
+}
+
+// Date bounds: "2020" → 2020-01-01 / 2020-12-31; "2020-03" → 2020-03-01 / 2020-03-31.
+std::string date_bound(const std::string& d, bool upper) {
+  if (d.size() == 4) return d + (upper ? "-12-31" : "-01-01");
+  if (d.size() == 7) return d + (upper ? "-31" : "-01");
+  return d;
+}
+
+// The WHERE clause (over documents d) and its bound values for a filter.
+struct Where {
+  std::string sql;
+  std::vector<std::string> values;
+  bool fts = false;
+};
+
+Where build_where(const Filter& f) {
+  Where w;
+  auto add = [&](const std::string& clause) { w.sql += (w.sql.empty() ? " WHERE " : " AND ") + clause; };
+  if (!f.text.empty()) {
+    w.fts = true;
+    add("documents_fts MATCH ?");
+    w.values.push_back(f.text);
+  }
+  add(f.errors ? "d.error_code IS NOT NULL" : "d.error_code IS NULL");
+  if (!f.types.empty()) {
+    std::string in;
+    for (const auto& t : f.types) {
+      in += in.empty() ? "?" : ", ?";
+      w.values.push_back(t);
+    }
+    add("d.type IN (" + in + ")");
+  }
+  if (!f.from.empty()) {
+    add("d.document_date >= ?");
+    w.values.push_back(date_bound(f.from, false));
+  }
+  if (!f.to.empty()) {
+    add("d.document_date <= ?");
+    w.values.push_back(date_bound(f.to, true));
+  }
+  if (!f.path.empty()) {
+    add("instr(d.path, ?) > 0");
+    w.values.push_back(f.path);
+  }
+  auto fact = [&](const char* kind, const std::string& key, const std::string& code, bool surname) {
+    std::string c = std::string("EXISTS (SELECT 1 FROM facts x WHERE x.doc = d.id AND x.kind = '") + kind + "' AND (x.key = ?";
+    w.values.push_back(key);
+    if (!code.empty()) {
+      c += " OR x.code = ?";
+      w.values.push_back(code);
+    }
+    if (surname) {
+      c += " OR (' ' || x.key) LIKE ? ESCAPE '\\'";
+      w.values.push_back("% " + like_escape(key));
+    }
+    add(c + "))");
+  };
+  if (!f.municipality.empty()) fact("municipality", municipality_key(f.municipality), f.municipality, false);
+  if (!f.mayor.empty()) fact("mayor", fold_case(f.mayor), "", true);
+  if (!f.signatory.empty()) fact("signatory", fold_case(f.signatory), "", true);
+  if (!f.case_number.empty()) fact("case_number", fold_case(strip_space(f.case_number)), "", false);
+  if (!f.document_number.empty()) fact("document_number", fold_case(strip_space(f.document_number)), "", false);
+  if (!f.exemption.empty()) fact("exemption", fold_case(f.exemption), "", false);
+  return w;
+}
+
+std::string from_clause(const Where& w) {
+  return w.fts ? " FROM documents_fts JOIN documents d ON d.id = documents_fts.rowid" : " FROM documents d";
+}
+
+void bind_where(Stmt& st, const Where& w, int first = 1) {
+  for (size_t i = 0; i < w.values.size(); ++i) st.bind(first + static_cast<int>(i), w.values[i]);
+}
+
+std::string collapse_space(const std::string& s) {
+  std::string o;
+  bool space = false;
+  for (char c : s) {
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = !o.empty();
+      continue;
+    }
+    if (space) o += ' ';
+    space = false;
+    o += c;
+  }
+  return o;
+}
+
+// The first `n` bytes of a text, cut at a UTF-8 boundary and a word.
+std::string lead(const std::string& text, size_t n) {
+  std::string t = collapse_space(text.substr(0, std::min(text.size(), n * 2)));
+  if (t.size() <= n) return t;
+  size_t cut = n;
+  while (cut > 0 && (static_cast<unsigned char>(t[cut]) & 0xC0) == 0x80) --cut;
+  size_t sp = t.rfind(' ', cut);
+  if (sp != std::string::npos && sp > n / 2) cut = sp;
+  return t.substr(0, cut) + " …";
+}
+
+}  // namespace
+
+std::string lexicon_digest(const std::string& dir) {
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+    if (it->is_regular_file(ec)) files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  std::string all;
+  for (const auto& p : files) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    all += p.filename().string() + '\0' + sha256_hex(s.str()) + '\n';
+  }
+  return sha256_hex(all).substr(0, 16);
+}
+
+// ---- Opening and versions ---------------------------------------------------------------------
+
+CorpusIndex::~CorpusIndex() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Result<std::unique_ptr<CorpusIndex>> CorpusIndex::open(const std::string& path, const IndexOptions& o) {
+  std::error_code ec;
+  bool exists = fs::exists(path, ec);
+  if (!exists && !o.create)
+    return Error{"not_found", path + ": no such index (make one with 'sagsindeks ingest " + path + " FOLDER')"};
+  if (exists && fs::is_directory(path, ec)) return Error{"io", path + ": is a folder, not an index file"};
+  if (o.writable) {
+    if (exists && ::access(path.c_str(), W_OK) != 0)
+      return Error{"read_only", path + ": the file is read-only; an index can only be read from it"};
+    fs::path dir = fs::absolute(path, ec).parent_path();
+    if (::access(dir.c_str(), W_OK) != 0)
+      return Error{"read_only", path + ": its folder is not writable (SQLite needs to write a journal beside it)"};
+  } else if (exists && ::access(path.c_str(), R_OK) != 0) {
+    return Error{"io", path + ": cannot read the file (permission denied)"};
+  }
+  std::unique_ptr<CorpusIndex> ix(new CorpusIndex());
+  ix->writable_ = o.writable;
+  ix->info_.path = path;
+  ix->info_.sqlite_version = sqlite3_libversion();
+  int flags = o.writable ? (SQLITE_OPEN_READWRITE | (o.create ? SQLITE_OPEN_CREATE : 0)) : SQLITE_OPEN_READONLY;
+  int rc = sqlite3_open_v2(path.c_str(), &ix->db_, flags, nullptr);
+  if (rc != SQLITE_OK) return db_error(ix->db_, rc, path);
+  sqlite3_extended_result_codes(ix->db_, 0);
+  sqlite3_busy_timeout(ix->db_, o.busy_timeout_ms);
+  if (register_danish_tokenizer(ix->db_) != SQLITE_OK)
+    return Error{"sqlite", "cannot register the Danish tokenizer: this SQLite lacks FTS5"};
+  sqlite3* db = ix->db_;
+
+  int user_version = 0;
+  int64_t objects = 0;
+  {
+    Stmt st(db, "PRAGMA user_version");
+    if (!st.step()) return db_error(db, st.rc(), path);
+    user_version = static_cast<int>(st.i64(0));
+  }
+  {
+    Stmt st(db, "SELECT count(*) FROM sqlite_master");
+    if (!st.step()) return db_error(db, st.rc(), path);
+    objects = st.i64(0);
+  }
+  if (user_version == 0 && objects > 0)
+    return Error{"not_an_index", path + ": a SQLite database, but not a sagsindeks index; it was left untouched"};
+  if (user_version > kIndexSchemaVersion)
+    return Error{"newer_version", path + ": made by a newer sagsindeks (index schema " + std::to_string(user_version) +
+                                      "; this one reads up to " + std::to_string(kIndexSchemaVersion) +
+                                      "): upgrade sagsindeks to use it"};
+  if (user_version == 0) {
+    if (!o.writable) return Error{"not_an_index", path + ": an empty file, not a sagsindeks index"};
+    // A new index: WAL is persistent, so it is set once here, outside the creating transaction.
+    if ((rc = exec(db, "PRAGMA journal_mode=WAL")) != SQLITE_OK) return db_error(db, rc, path);
+    if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK) return db_error(db, rc, path);
+    {
+      Stmt chk(db, "SELECT count(*) FROM sqlite_master");  // another process may have won the race
+      if (!chk.step()) {
+        exec(db, "ROLLBACK");
+        return db_error(db, chk.rc(), path);
+      }
+      objects = chk.i64(0);
+    }
+    if (objects == 0) {
+      if ((rc = exec(db, kSchemaSql)) != SQLITE_OK) {
+        Error e = db_error(db, rc, path);
+        exec(db, "ROLLBACK");
+        return e;
+      }
+      Stmt m(db, "INSERT INTO meta(key, value) VALUES (?, ?)");
+      std::vector<std::pair<std::string, std::string>> kv = {
+          {"schema_version", std::to_string(kIndexSchemaVersion)},
+          {"tokenizer", kTokenizerName},
+          {"tokenizer_version", std::to_string(kTokenizerVersion)},
+          {"analysis_schema", kSchema},
+          {"lexicon_version", ""},
+          {"created_at", now_utc()},
+          {"created_with_sqlite", sqlite3_libversion()}};
+      for (const auto& [k, v] : kv) {
+        m.reset();
+        m.bind(1, k).bind(2, v);
+        if (!m.run()) {
+          Error e = db_error(db, m.rc(), path);
+          exec(db, "ROLLBACK");
+          return e;
+        }
+      }
+      exec(db, "PRAGMA user_version = " + std::to_string(kIndexSchemaVersion));
+    }
+    if ((rc = exec(db, "COMMIT")) != SQLITE_OK) {
+      Error e = db_error(db, rc, path);
+      exec(db, "ROLLBACK");
+      return e;
+    }
+    user_version = kIndexSchemaVersion;
+  }
+  if (o.writable) exec(db, "PRAGMA synchronous=NORMAL");
+  ix->info_.schema_version = user_version;
+  {
+    Stmt st(db, "SELECT key, value FROM meta");
+    while (st.step()) {
+      std::string k = st.text(0), v = st.text(1);
+      if (k == "tokenizer_version") ix->info_.tokenizer_version = std::atoi(v.c_str());
+      else if (k == "lexicon_version") ix->info_.lexicon_version = v;
+      else if (k == "analysis_schema") ix->info_.analysis_schema = v;
+      else if (k == "created_at") ix->info_.created_at = v;
+    }
+    if (st.rc() != SQLITE_DONE) {
+      Error e = db_error(db, st.rc(), path);
+      if (e.code == "sqlite") e = {"not_an_index", path + ": not a sagsindeks index (" + sqlite3_errmsg(db) + ")"};
+      return e;
+    }
+  }
+  if (ix->info_.tokenizer_version > kTokenizerVersion)
+    return Error{"newer_version", path + ": indexed with a newer tokenizer (version " +
+                                      std::to_string(ix->info_.tokenizer_version) + "): upgrade sagsindeks to use it"};
+  if (!o.allow_outdated) {
+    if (user_version < kIndexSchemaVersion)
+      return Error{"old_version", path + ": made by an older sagsindeks (index schema " + std::to_string(user_version) +
+                                      "): run 'sagsindeks check --upgrade " + path + "' once"};
+    if (ix->info_.tokenizer_version != kTokenizerVersion)
+      return Error{"reindex_needed", path + ": its full-text index was built by tokenizer version " +
+                                         std::to_string(ix->info_.tokenizer_version) + ", this build has " +
+                                         std::to_string(kTokenizerVersion) + ": run 'sagsindeks check --reindex " +
+                                         path + "' once"};
+  }
+  return ix;
+}
+
+Result<bool> CorpusIndex::upgrade() {
+  if (!writable_) return Error{"read_only", info_.path + ": opened read-only"};
+  int rc = exec(db_, "BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) return db_error(db_, rc, info_.path);
+  for (int v = info_.schema_version; v < kIndexSchemaVersion; ++v) {
+    if (v < 1 || static_cast<size_t>(v - 1) >= kMigrations.size()) {
+      exec(db_, "ROLLBACK");
+      return Error{"old_version", info_.path + ": no migration from index schema " + std::to_string(v) +
+                                      "; delete the file and ingest again"};
+    }
+    if ((rc = exec(db_, kMigrations[v - 1])) != SQLITE_OK) {
+      Error e = db_error(db_, rc, info_.path);
+      exec(db_, "ROLLBACK");
+      return e;
+    }
+  }
+  exec(db_, "PRAGMA user_version = " + std::to_string(kIndexSchemaVersion));
+  exec(db_, "UPDATE meta SET value = '" + std::to_string(kIndexSchemaVersion) + "' WHERE key = 'schema_version'");
+  if ((rc = exec(db_, "COMMIT")) != SQLITE_OK) {
+    Error e = db_error(db_, rc, info_.path);
+    exec(db_, "ROLLBACK");
+    return e;
+  }
+  info_.schema_version = kIndexSchemaVersion;
+  return true;
+}
+
+Result<bool> CorpusIndex::reindex() {
+  if (!writable_) return Error{"read_only", info_.path + ": opened read-only"};
+  int rc = exec(db_, "BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) return db_error(db_, rc, info_.path);
+  rc = exec(db_, "INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')");
+  if (rc == SQLITE_OK)
+    rc = exec(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('tokenizer_version', '" +
+                       std::to_string(kTokenizerVersion) + "'), ('tokenizer', '" + kTokenizerName + "')");
+  if (rc == SQLITE_OK) rc = exec(db_, "COMMIT");
+  if (rc != SQLITE_OK) {
+    Error e = db_error(db_, rc, info_.path);
+    exec(db_, "ROLLBACK");
+    return e;
+  }
+  info_.tokenizer_version = kTokenizerVersion;
+  return true;
+}
+
+// ---- Ingest ----------------------------------------------------------------------------------
+
+namespace {
+
+struct Known {
+  int64_t id;
+  std::string sha256;
+  int64_t bytes, mtime_ns;
+  bool error;
+  std::string lexicon;
+};
+
+bool stat_file(const std::string& p, int64_t& bytes, int64_t& mtime_ns) {
+  struct stat sb;
+  if (::stat(p.c_str(), &sb) != 0) return false;
+  bytes = static_cast<int64_t>(sb.st_size);
+  mtime_ns = static_cast<int64_t>(sb.st_mtim.tv_sec) * 1000000000LL + sb.st_mtim.tv_nsec;
+  return true;
+}
+
+}  // namespace
+
+Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, const Resources& r,
+                                         const IngestOptions& o) {
+  if (!writable_) return Error{"read_only", info_.path + ": opened read-only"};
+  auto t0 = std::chrono::steady_clock::now();
+  IngestReport rep;
+  const std::string& ipath = info_.path;
+  std::string lexicon = lexicon_digest(r.lexicon_dir);
+
+  // Claim the writer's lock once up front, so that a concurrent ingest fails fast and clearly.
+  int rc = exec(db_, "BEGIN IMMEDIATE");
+  if (rc != SQLITE_OK) return db_error(db_, rc, ipath);
+  int64_t run_id = 0;
+  {
+    Stmt st(db_, "INSERT INTO runs(started_at) VALUES (?)");
+    st.bind(1, now_utc());
+    if (!st.run()) {
+      Error e = db_error(db_, st.rc(), ipath);
+      exec(db_, "ROLLBACK");
+      return e;
+    }
+    run_id = sqlite3_last_insert_rowid(db_);
+  }
+  if ((rc = exec(db_, "COMMIT")) != SQLITE_OK) {
+    Error e = db_error(db_, rc, ipath);
+    exec(db_, "ROLLBACK");
+    return e;
+  }
+
+  // Absolute paths, so the index means the same files from any working folder.
+  std::vector<std::string> roots;
+  for (const auto& p : paths) {
+    if (p == "-") {
+      rep.failures.push_back({p, Error{"io", "standard input cannot be indexed: give files or folders"}});
+      continue;
+    }
+    std::error_code ec;
+    fs::path a = fs::absolute(p, ec).lexically_normal();
+    std::string s = a.string();
+    while (s.size() > 1 && s.back() == '/') s.pop_back();
+    roots.push_back(s);
+  }
+  InputList in = collect_inputs(roots);
+  for (auto& pe : in.problems) rep.failures.push_back(pe);
+  rep.files = in.files.size();
+
+  std::unordered_map<std::string, Known> known;
+  {
+    Stmt st(db_, "SELECT id, path, sha256, bytes, mtime_ns, error_code IS NOT NULL, lexicon_version FROM documents");
+    while (st.step())
+      known.emplace(st.text(1), Known{st.i64(0), st.text(2), st.i64(3), st.i64(4), st.i64(5) != 0, st.text(6)});
+    if (st.rc() != SQLITE_DONE) return db_error(db_, st.rc(), ipath);
+  }
+
+  std::vector<std::string> todo;
+  for (const auto& p : in.files) {
+    auto it = known.find(p);
+    int64_t bytes = 0, mtime = 0;
+    if (!o.force && it != known.end() && !it->second.error && stat_file(p, bytes, mtime) &&
+        bytes == it->second.bytes && mtime == it->second.mtime_ns) {
+      ++rep.unchanged;
+      if (it->second.lexicon != lexicon) rep.lexicons_changed = true;
+      continue;
+    }
+    todo.push_back(p);
+  }
+  size_t done = rep.unchanged;
+  if (o.progress) o.progress(done, rep.files);
+
+  std::optional<Error> fatal;
+  bool in_tx = false;
+  size_t in_batch = 0;
+  auto batch_start = std::chrono::steady_clock::now();
+  auto fail = [&](int code) {
+    if (!fatal) fatal = db_error(db_, code, ipath);
+    if (in_tx) exec(db_, "ROLLBACK");
+    in_tx = false;
+  };
+  auto commit = [&]() {
+    if (!in_tx) return;
+    int c = exec(db_, "COMMIT");
+    if (c != SQLITE_OK) return fail(c);
+    in_tx = false;
+    in_batch = 0;
+  };
+
+  Stmt ins(db_,
+           "INSERT INTO documents(path, sha256, bytes, mtime_ns, type, confidence, document_date, title, record, text, "
+           "error_code, error_message, lexicon_version, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+           "?11, ?12, ?13, ?14) ON CONFLICT(path) DO UPDATE SET sha256 = ?2, bytes = ?3, mtime_ns = ?4, type = ?5, "
+           "confidence = ?6, document_date = ?7, title = ?8, record = ?9, text = ?10, error_code = ?11, "
+           "error_message = ?12, lexicon_version = ?13, ingested_at = ?14 RETURNING id");
+  Stmt touch(db_, "UPDATE documents SET mtime_ns = ?2, bytes = ?3 WHERE id = ?1");
+  Stmt del_facts(db_, "DELETE FROM facts WHERE doc = ?");
+  Stmt add_fact(db_, "INSERT INTO facts(doc, kind, value, code, key) VALUES (?, ?, ?, ?, ?)");
+  if (!ins.ok() || !touch.ok() || !del_facts.ok() || !add_fact.ok()) return db_error(db_, ins.ok() ? add_fact.rc() : ins.rc(), ipath);
+
+  auto store = [&](FileResult&& fr) {
+    if (fatal) return;
+    int64_t bytes = 0, mtime = 0;
+    stat_file(fr.source.path, bytes, mtime);
+    auto it = known.find(fr.source.path);
+    if (!in_tx) {
+      int c = exec(db_, "BEGIN IMMEDIATE");
+      if (c != SQLITE_OK) return fail(c);
+      in_tx = true;
+      batch_start = std::chrono::steady_clock::now();
+    }
+    if (!fr.error && !o.force && it != known.end() && !it->second.error && it->second.sha256 == fr.source.sha256) {
+      // Touched but not changed: keep the record, remember the new mtime.
+      touch.reset();
+      touch.bind(1, it->second.id).bind(2, mtime).bind(3, bytes);
+      if (!touch.run()) return fail(touch.rc());
+      ++rep.unchanged;
+      ++in_batch;
+      return;
+    }
+    ins.reset();
+    ins.bind(1, fr.source.path);
+    ins.bind_opt(2, fr.source.sha256);
+    ins.bind(3, static_cast<int64_t>(fr.error ? (fr.source.bytes ? fr.source.bytes : bytes) : fr.source.bytes));
+    ins.bind(4, mtime);
+    ins.bind(13, lexicon);
+    ins.bind(14, now_utc());
+    if (fr.error) {
+      ins.bind_null(5).bind_null(6).bind_null(7).bind_null(8).bind_null(10);
+      ins.bind(9, error_json(fr.source, *fr.error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      ins.bind(11, fr.error->code).bind(12, fr.error->message);
+    } else {
+      const Analysis& a = fr.analysis;
+      ins.bind(5, a.type.label).bind(6, a.type.confidence);
+      ins.bind_opt(7, a.document_date.value_or(""));
+      ins.bind(8, a.title);
+      ins.bind(9, to_json(fr.doc, a, false).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      ins.bind(10, fr.doc.text);
+      ins.bind_null(11).bind_null(12);
+      rep.bytes += fr.source.bytes;
+    }
+    if (!ins.step()) return fail(ins.rc());
+    int64_t id = ins.i64(0);
+    ins.run();  // finish the RETURNING statement
+    if (ins.rc() != SQLITE_DONE) return fail(ins.rc());
+    del_facts.reset();
+    del_facts.bind(1, id);
+    if (!del_facts.run()) return fail(del_facts.rc());
+    auto fact = [&](const char* kind, const std::string& value, const std::string& code, const std::string& key) {
+      add_fact.reset();
+      add_fact.bind(1, id).bind(2, kind).bind(3, value).bind_opt(4, code).bind(5, key);
+      return add_fact.run();
+    };
+    bool ok = true;
+    if (!fr.error) {
+      const Analysis& a = fr.analysis;
+      for (const auto& m : a.municipalities)
+        ok = ok && fact("municipality", m.municipality.name, m.municipality.code, municipality_key(m.municipality.name));
+      for (const auto& m : a.mayors)
+        ok = ok && fact("mayor", m.name, m.municipality ? m.municipality->code : "", fold_case(m.name));
+      for (const auto& s : a.signatories) ok = ok && fact("signatory", s.name, s.role, fold_case(s.name));
+      for (const auto& c : a.case_numbers) ok = ok && fact("case_number", c.value, c.label, fold_case(strip_space(c.value)));
+      for (const auto& c : a.document_numbers)
+        ok = ok && fact("document_number", c.value, c.label, fold_case(strip_space(c.value)));
+      for (const auto& e : a.exemptions) ok = ok && fact("exemption", e.area, "", fold_case(e.area));
+    }
+    if (!ok) return fail(add_fact.rc());
+    if (fr.error) {
+      ++rep.failed;
+      rep.failures.push_back({fr.source.path, *fr.error});
+    } else if (it != known.end()) {
+      ++rep.updated;
+    } else {
+      ++rep.added;
+    }
+    if (++in_batch >= o.batch || std::chrono::steady_clock::now() - batch_start > std::chrono::seconds(1)) commit();
+  };
+
+  // Chunks bound the work wasted when the database fails mid-run (the run stops at a chunk's end).
+  const size_t chunk = std::max<size_t>(256, static_cast<size_t>(std::max(1, o.jobs)) * 64);
+  for (size_t b = 0; b < todo.size() && !fatal; b += chunk) {
+    std::vector<std::string> part(todo.begin() + static_cast<long>(b),
+                                  todo.begin() + static_cast<long>(std::min(todo.size(), b + chunk)));
+    analyze_ordered(part, r, o.analyze, o.jobs, [&](size_t, FileResult&& fr) {
+      store(std::move(fr));
+      ++done;
+      if (o.progress) o.progress(done, rep.files);
+    });
+  }
+  commit();
+
+  if (!fatal && o.prune) {
+    // Documents under a folder given whose files are gone.
+    std::unordered_set<std::string> found(in.files.begin(), in.files.end());
+    std::vector<int64_t> gone;
+    for (const auto& [p, k] : known) {
+      if (found.count(p)) continue;
+      std::error_code ec;
+      bool under = false;
+      for (const auto& root : roots)
+        if (p.size() > root.size() && p.compare(0, root.size(), root) == 0 && p[root.size()] == '/') under = true;
+      if (under && !fs::exists(p, ec)) gone.push_back(k.id);
+    }
+    if (!gone.empty()) {
+      int c = exec(db_, "BEGIN IMMEDIATE");
+      if (c != SQLITE_OK) {
+        fail(c);
+      } else {
+        in_tx = true;
+        Stmt del(db_, "DELETE FROM documents WHERE id = ?");
+        for (int64_t id : gone) {
+          del.reset();
+          del.bind(1, id);
+          if (!del.run()) {
+            fail(del.rc());
+            break;
+          }
+          ++rep.removed;
+        }
+        commit();
+      }
+    }
+  }
+  if (fatal) return *fatal;
+
+  {
+    Stmt st(db_,
+            "UPDATE runs SET finished_at = ?2, files = ?3, added = ?4, updated = ?5, unchanged = ?6, failed = ?7, "
+            "removed = ?8 WHERE id = ?1");
+    st.bind(1, run_id).bind(2, now_utc()).bind(3, static_cast<int64_t>(rep.files)).bind(4, static_cast<int64_t>(rep.added));
+    st.bind(5, static_cast<int64_t>(rep.updated)).bind(6, static_cast<int64_t>(rep.unchanged));
+    st.bind(7, static_cast<int64_t>(rep.failed)).bind(8, static_cast<int64_t>(rep.removed));
+    if (!st.run()) return db_error(db_, st.rc(), ipath);
+  }
+  if (rep.added + rep.updated > 0) {
+    Stmt st(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES ('lexicon_version', ?)");
+    st.bind(1, lexicon);
+    if (!st.run()) return db_error(db_, st.rc(), ipath);
+    info_.lexicon_version = lexicon;
+  }
+  exec(db_, "PRAGMA optimize");
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return rep;
+}
+
+// ---- Queries ---------------------------------------------------------------------------------
+
+Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOptions& o) {
+  Where w = build_where(f);
+  std::string cols =
+      "SELECT d.id, d.path, d.type, d.confidence, d.document_date, d.title, d.error_code, d.error_message, "
+      "(SELECT group_concat(value, char(31)) FROM facts x WHERE x.doc = d.id AND x.kind = 'municipality'), "
+      "(SELECT group_concat(value, char(31)) FROM facts x WHERE x.doc = d.id AND x.kind = 'mayor'), "
+      "(SELECT group_concat(value, char(31)) FROM facts x WHERE x.doc = d.id AND x.kind = 'case_number'), ";
+  std::string sql;
+  if (w.fts) {
+    sql = cols + "bm25(documents_fts, 4.0, 1.0), snippet(documents_fts, -1, ?, ?, '…', " +
+          std::to_string(std::clamp(o.snippet_tokens, 1, 64)) + ")" + from_clause(w) + w.sql +
+          " ORDER BY bm25(documents_fts, 4.0, 1.0), d.id LIMIT ? OFFSET ?";
+  } else {
+    sql = cols + "0.0, substr(d.text, 1, 600)" + from_clause(w) + w.sql +
+          " ORDER BY d.document_date IS NULL, d.document_date DESC, d.id LIMIT ? OFFSET ?";
+  }
+  Stmt st(db_, sql);
+  if (!st.ok()) return db_error(db_, st.rc(), info_.path);
+  int i = 1;
+  if (w.fts) {
+    st.bind(i++, o.mark_open);
+    st.bind(i++, o.mark_close);
+  }
+  bind_where(st, w, i);
+  i += static_cast<int>(w.values.size());
+  st.bind(i++, static_cast<int64_t>(o.limit));
+  st.bind(i++, static_cast<int64_t>(o.offset));
+  std::vector<Hit> hits;
+  while (st.step()) {
+    Hit h;
+    h.id = st.i64(0);
+    h.path = st.text(1);
+    h.type = st.text(2);
+    h.confidence = st.dbl(3);
+    h.document_date = st.text(4);
+    h.title = st.text(5);
+    if (!st.null(6)) h.error = Error{st.text(6), st.text(7)};
+    h.municipalities = split_unit(st.text(8));
+    h.mayors = split_unit(st.text(9));
+    h.case_numbers = split_unit(st.text(10));
+    h.score = st.dbl(11);
+    h.snippet = w.fts ? collapse_space(st.text(12)) : lead(st.text(12), 160);
+    hits.push_back(std::move(h));
+  }
+  if (st.rc() != SQLITE_DONE) return db_error(db_, st.rc(), info_.path);
+  return hits;
+}
+
+Result<int64_t> CorpusIndex::count(const Filter& f) {
+  Where w = build_where(f);
+  Stmt st(db_, "SELECT count(*)" + from_clause(w) + w.sql);
+  if (!st.ok()) return db_error(db_, st.rc(), info_.path);
+  bind_where(st, w);
+  if (!st.step()) return db_error(db_, st.rc(), info_.path);
+  return st.i64(0);
+}
+
+Result<Facets> CorpusIndex::facets(const Filter& f) {
+  Where w = build_where(f);
+  Facets out;
+  std::string hits = "WITH hits(id, type, document_date) AS (SELECT d.id, d.type, d.document_date" + from_clause(w) +
+                     w.sql + ") ";
+  struct Q {
+    std::string sql;
+    std::vector<FacetCount>* into;
+  };
+  std::vector<Q> qs = {
+      {hits + "SELECT coalesce(type, '(none)'), count(*) FROM hits GROUP BY 1 ORDER BY 2 DESC, 1", &out.types},
+      {hits + "SELECT coalesce(substr(document_date, 1, 4), '(undated)'), count(*) FROM hits GROUP BY 1 ORDER BY 1",
+       &out.years},
+      {hits + "SELECT x.value, count(DISTINCT x.doc) FROM facts x JOIN hits h ON h.id = x.doc "
+              "WHERE x.kind = 'municipality' GROUP BY x.value ORDER BY 2 DESC, 1",
+       &out.municipalities},
+  };
+  for (auto& q : qs) {
+    Stmt st(db_, q.sql);
+    if (!st.ok()) return db_error(db_, st.rc(), info_.path);
+    bind_where(st, w);
+    while (st.step()) {
+      q.into->push_back({st.text(0), st.i64(1)});
+      if (q.into == &out.types) out.total += st.i64(1);
+    }
+    if (st.rc() != SQLITE_DONE) return db_error(db_, st.rc(), info_.path);
+  }
+  return out;
+}
+
+namespace {
+const char* kDocCols =
+    "SELECT d.id, d.path, d.sha256, d.bytes, d.mtime_ns, d.type, d.document_date, d.title, d.ingested_at, "
+    "d.confidence, d.record, d.text, d.error_code, d.error_message";
+
+StoredDocument read_doc(Stmt& st) {
+  StoredDocument d;
+  d.id = st.i64(0);
+  d.path = st.text(1);
+  d.sha256 = st.text(2);
+  d.bytes = st.i64(3);
+  d.mtime_ns = st.i64(4);
+  d.type = st.text(5);
+  d.document_date = st.text(6);
+  d.title = st.text(7);
+  d.ingested_at = st.text(8);
+  d.confidence = st.dbl(9);
+  d.record = nlohmann::ordered_json::parse(st.text(10), nullptr, false);
+  if (d.record.is_discarded()) d.record = nlohmann::ordered_json::object();
+  d.text = st.text(11);
+  if (!st.null(12)) d.error = Error{st.text(12), st.text(13)};
+  return d;
+}
+}  // namespace
+
+Result<std::optional<StoredDocument>> CorpusIndex::document(int64_t id) {
+  Stmt st(db_, std::string(kDocCols) + " FROM documents d WHERE d.id = ?");
+  st.bind(1, id);
+  if (st.step()) return std::optional<StoredDocument>(read_doc(st));
+  if (st.rc() != SQLITE_DONE) return db_error(db_, st.rc(), info_.path);
+  return std::optional<StoredDocument>();
+}
+
+Result<std::optional<StoredDocument>> CorpusIndex::document_by_path(const std::string& path) {
+  std::error_code ec;
+  std::string abs = fs::absolute(path, ec).lexically_normal().string();
+  Stmt st(db_, std::string(kDocCols) + " FROM documents d WHERE d.path = ? OR d.path = ?");
+  st.bind(1, path).bind(2, abs);
+  if (st.step()) return std::optional<StoredDocument>(read_doc(st));
+  if (st.rc() != SQLITE_DONE) return db_error(db_, st.rc(), info_.path);
+  return std::optional<StoredDocument>();
+}
+
+Result<size_t> CorpusIndex::for_each(const Filter& f, const std::function<bool(const StoredDocument&)>& fn) {
+  Where w = build_where(f);
+  Stmt st(db_, std::string(kDocCols) + from_clause(w) + w.sql + " ORDER BY d.id");
+  if (!st.ok()) return db_error(db_, st.rc(), info_.path);
+  bind_where(st, w);
+  size_t n = 0;
+  while (st.step()) {
+    ++n;
+    if (!fn(read_doc(st))) return n;
+  }
+  if (st.rc() != SQLITE_DONE) return db_error(db_, st.rc(), info_.path);
+  return n;
+}
+
+Result<CheckReport> CorpusIndex::check() {
+  CheckReport rep;
+  rep.info = info_;
+  {
+    Stmt st(db_, "PRAGMA integrity_check");
+    while (st.step())
+      if (st.text(0) != "ok") rep.problems.push_back("sqlite: " + st.text(0));
+    if (st.rc() != SQLITE_DONE) {
+      Error e = db_error(db_, st.rc(), info_.path);
+      if (e.code != "corrupt") return e;
+      rep.problems.push_back("sqlite: " + e.message);
+      return rep;
+    }
+  }
+  {
+    // FTS5's own check, including that the index matches the documents table (rank = 1).
+    // It is an INSERT in form, so SQLite refuses it on a read-only connection.
+    if (writable_) {
+      int rc = exec(db_, "INSERT INTO documents_fts(documents_fts, rank) VALUES ('integrity-check', 1)");
+      if (rc != SQLITE_OK) rep.problems.push_back(std::string("full text: ") + sqlite3_errmsg(db_));
+    } else {
+      rep.notes.push_back("full-text index not checked: the file is read-only");
+    }
+  }
+  {
+    Stmt st(db_,
+            "SELECT count(*), count(error_code), coalesce(sum(length(CAST(text AS BLOB))), 0) FROM documents");
+    if (!st.step()) return db_error(db_, st.rc(), info_.path);
+    rep.documents = st.i64(0);
+    rep.errors = st.i64(1);
+    rep.text_bytes = st.i64(2);
+  }
+  {
+    Stmt st(db_, "SELECT type, count(*) FROM documents WHERE error_code IS NULL GROUP BY type ORDER BY 2 DESC, 1");
+    while (st.step()) rep.types.push_back({st.text(0), st.i64(1)});
+    if (st.rc() != SQLITE_DONE) return db_error(db_, st.rc(), info_.path);
+  }
+  {
+    Stmt st(db_,
+            "SELECT count(*) FROM documents d WHERE d.error_code IS NULL AND (json_valid(d.record) = 0 OR "
+            "json_extract(d.record, '$.schema') IS NOT ?)");
+    st.bind(1, kSchema);
+    if (!st.step()) return db_error(db_, st.rc(), info_.path);
+    if (st.i64(0) > 0) rep.problems.push_back(std::to_string(st.i64(0)) + " records are not valid analysis records");
+  }
+  {
+    Stmt st(db_, "SELECT started_at, finished_at FROM runs ORDER BY id DESC LIMIT 1");
+    if (st.step()) {
+      rep.last_run_finished = !st.null(1);
+      rep.last_run = st.text(0) + (rep.last_run_finished ? ", finished " + st.text(1)
+                                                         : ", interrupted (run ingest again to finish it)");
+    }
+  }
+  if (info_.tokenizer_version != kTokenizerVersion)
+    rep.problems.push_back("the full-text index was built by tokenizer version " +
+                           std::to_string(info_.tokenizer_version) + ": run check --reindex");
+  return rep;
+}
+
+}  // namespace sagsindeks

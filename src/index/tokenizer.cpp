@@ -1,0 +1,159 @@
+// The Danish FTS5 tokenizer: ICU word breaks over UTF-8, ICU lower-casing, Snowball Danish stems.
+#include "index/tokenizer.h"
+
+#include <libstemmer.h>
+#include <sqlite3.h>
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/ubrk.h>
+#include <unicode/unistr.h>
+#include <unicode/utext.h>
+
+#include <cstring>
+#include <new>
+
+namespace sagsindeks {
+
+namespace {
+
+// Longer "words" are base64, hashes or line noise: not worth indexing.
+constexpr int kMaxTokenBytes = 120;
+
+bool is_ascii_lower_word(std::string_view s) {
+  for (unsigned char c : s)
+    if (c >= 0x80 || (c >= 'A' && c <= 'Z')) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string fold_case(std::string_view utf8) {
+  if (is_ascii_lower_word(utf8)) return std::string(utf8);
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  u.toLower(icu::Locale::getRoot());
+  UErrorCode st = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(st);
+  if (U_SUCCESS(st) && !nfc->isNormalized(u, st)) {
+    st = U_ZERO_ERROR;
+    icu::UnicodeString n = nfc->normalize(u, st);
+    if (U_SUCCESS(st)) u = n;
+  }
+  std::string out;
+  u.toUTF8String(out);
+  return out;
+}
+
+struct DanishTokenizer::Impl {
+  std::unique_ptr<icu::BreakIterator> words;
+  sb_stemmer* stemmer = nullptr;
+  std::string folded;
+  ~Impl() {
+    if (stemmer) sb_stemmer_delete(stemmer);
+  }
+};
+
+DanishTokenizer::DanishTokenizer() : impl_(std::make_unique<Impl>()) {
+  UErrorCode st = U_ZERO_ERROR;
+  impl_->words.reset(icu::BreakIterator::createWordInstance(icu::Locale("da"), st));
+  if (U_FAILURE(st)) impl_->words.reset();
+  impl_->stemmer = sb_stemmer_new("danish", "UTF_8");
+}
+
+DanishTokenizer::~DanishTokenizer() = default;
+
+int DanishTokenizer::tokenize(std::string_view text, TokenMode mode, const std::function<int(const Token&)>& sink) {
+  if (!impl_->words || text.empty()) return 0;
+  UErrorCode st = U_ZERO_ERROR;
+  UText* ut = utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &st);
+  if (U_FAILURE(st)) return 0;
+  impl_->words->setText(ut, st);
+  int rc = 0;
+  if (U_SUCCESS(st)) {
+    int32_t start = impl_->words->first();
+    for (int32_t end = impl_->words->next(); end != icu::BreakIterator::DONE; start = end, end = impl_->words->next()) {
+      int32_t status = impl_->words->getRuleStatus();
+      if (status < UBRK_WORD_NONE_LIMIT) continue;  // spaces and punctuation
+      if (end - start > kMaxTokenBytes) continue;
+      std::string_view word = text.substr(static_cast<size_t>(start), static_cast<size_t>(end - start));
+      impl_->folded = fold_case(word);
+      const std::string& surface = impl_->folded;
+      bool letters = status >= UBRK_WORD_LETTER && impl_->stemmer;
+      if (mode == TokenMode::prefix || !letters) {
+        rc = sink(Token{surface, start, end, false});
+        if (rc) break;
+        continue;
+      }
+      const sb_symbol* s = sb_stemmer_stem(impl_->stemmer, reinterpret_cast<const sb_symbol*>(surface.data()),
+                                           static_cast<int>(surface.size()));
+      if (!s) {  // out of memory in the stemmer: index the surface form rather than nothing
+        rc = sink(Token{surface, start, end, false});
+        if (rc) break;
+        continue;
+      }
+      std::string_view stem(reinterpret_cast<const char*>(s), static_cast<size_t>(sb_stemmer_length(impl_->stemmer)));
+      rc = sink(Token{stem, start, end, false});
+      if (rc) break;
+      if (mode == TokenMode::document && stem != surface) {
+        rc = sink(Token{surface, start, end, true});
+        if (rc) break;
+      }
+    }
+  }
+  utext_close(ut);
+  return rc;
+}
+
+// ---- FTS5 glue -------------------------------------------------------------------------------
+
+namespace {
+
+int x_create(void*, const char**, int, Fts5Tokenizer** out) {
+  auto* t = new (std::nothrow) DanishTokenizer();
+  if (!t) return SQLITE_NOMEM;
+  *out = reinterpret_cast<Fts5Tokenizer*>(t);
+  return SQLITE_OK;
+}
+
+void x_delete(Fts5Tokenizer* p) { delete reinterpret_cast<DanishTokenizer*>(p); }
+
+int x_tokenize(Fts5Tokenizer* p, void* ctx, int flags, const char* text, int n,
+               int (*x_token)(void*, int, const char*, int, int, int)) {
+  auto* t = reinterpret_cast<DanishTokenizer*>(p);
+  TokenMode mode = TokenMode::document;
+  if (flags & FTS5_TOKENIZE_QUERY) mode = (flags & FTS5_TOKENIZE_PREFIX) ? TokenMode::prefix : TokenMode::query;
+  // Auxiliary functions (snippet, highlight) need positions and offsets only: stems suffice.
+  if (flags & FTS5_TOKENIZE_AUX) mode = TokenMode::query;
+  try {
+    return t->tokenize(std::string_view(text ? text : "", text ? static_cast<size_t>(n) : 0), mode,
+                       [&](const Token& k) {
+                         return x_token(ctx, k.colocated ? FTS5_TOKEN_COLOCATED : 0, k.text.data(),
+                                        static_cast<int>(k.text.size()), k.begin, k.end);
+                       });
+  } catch (const std::bad_alloc&) {
+    return SQLITE_NOMEM;
+  } catch (...) {
+    return SQLITE_ERROR;
+  }
+}
+
+fts5_api* fts5_api_of(sqlite3* db) {
+  fts5_api* api = nullptr;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &st, nullptr) == SQLITE_OK) {
+    sqlite3_bind_pointer(st, 1, static_cast<void*>(&api), "fts5_api_ptr", nullptr);
+    sqlite3_step(st);
+  }
+  sqlite3_finalize(st);
+  return api;
+}
+
+}  // namespace
+
+int register_danish_tokenizer(sqlite3* db) {
+  fts5_api* api = fts5_api_of(db);
+  if (!api || api->iVersion < 2) return SQLITE_ERROR;
+  fts5_tokenizer tk{x_create, x_delete, x_tokenize};
+  return api->xCreateTokenizer(api, kTokenizerName, nullptr, &tk, nullptr);
+}
+
+}  // namespace sagsindeks

@@ -1,0 +1,65 @@
+// The Danish tokenizer of the search index: ICU word boundaries, case folding that keeps
+// æ, ø, å distinct (år ≠ ar), and the Snowball Danish stemmer. One implementation serves
+// documents and queries, so the two never drift apart.
+//
+//   DanishTokenizer t;
+//   t.tokenize("Kommunernes ældreområde", TokenMode::document,
+//              [](const Token& k) { /* k.text "kommun" [0, 11), then "kommunernes" colocated */ });
+//
+//   sqlite3* db = ...;
+//   register_danish_tokenizer(db);   // CREATE VIRTUAL TABLE t USING fts5(x, tokenize='sagsindeks_da')
+//
+// Contract per mode:
+//   document  every word gives its stem; when the lower-cased surface form differs from the
+//             stem it follows as a colocated token, so that prefix queries can match surfaces.
+//   query     every word gives its stem only (kommunerne → kommun finds kommune, kommunen, ...).
+//   prefix    the lower-cased surface form, unstemmed: `frikommune*` matches the surfaces
+//             frikommuner, frikommunerne, ... and any stem that begins with it.
+// Cost: one BreakIterator and one stemmer per DanishTokenizer (a few hundred µs to create);
+// neither is thread-safe, so each thread or SQLite connection has its own.
+#pragma once
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+
+namespace sagsindeks {
+
+// Bump when tokens change: indexes built with another version must be re-indexed.
+inline constexpr int kTokenizerVersion = 1;
+inline constexpr const char* kTokenizerName = "sagsindeks_da";
+
+enum class TokenMode { document, query, prefix };
+
+struct Token {
+  std::string_view text;  // lower-cased, stemmed unless mode is prefix or colocated
+  int begin = 0;          // byte offsets into the input
+  int end = 0;
+  bool colocated = false;  // same position as the previous token
+};
+
+class DanishTokenizer {
+ public:
+  DanishTokenizer();
+  ~DanishTokenizer();
+  DanishTokenizer(const DanishTokenizer&) = delete;
+  DanishTokenizer& operator=(const DanishTokenizer&) = delete;
+
+  // Calls `sink` for each token in order; stops early (and returns that value) when it
+  // returns non-zero, as FTS5's xToken callback does.
+  int tokenize(std::string_view utf8, TokenMode mode, const std::function<int(const Token&)>& sink);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Lower-cases with ICU (no diacritic folding) and applies NFC: the key for comparing names.
+std::string fold_case(std::string_view utf8);
+
+// Registers the tokenizer as "sagsindeks_da" on `db`. Returns an SQLite result code.
+int register_danish_tokenizer(sqlite3* db);
+
+}  // namespace sagsindeks
