@@ -1,0 +1,278 @@
+#!/usr/bin/env python3
+"""Whole-program benchmark of sagsindeks (issue 5): prints a table and writes JSON.
+
+    tools/bench/run.py                       # 200 000 documents (~600 MB), the issue's figures
+    tools/bench/run.py --n 20000             # a quick run (~60 MB)
+    tools/bench/run.py --n 20000 --no-stages --no-big
+
+Measures on a generated scale corpus (tools/gen_corpus.cpp, deterministic from --seed):
+  * analyze --jsonl end to end with -j 1 and -j 2: MB/s and documents/s (wall clock, and per CPU
+    second so that a busy machine does not hide a regression), the -j 2 / -j 1 speed-up, peak
+    resident memory (getrusage of the child) on one folder and on the whole corpus;
+  * one 5 MB and one 50 MB document: MB/s of each and their ratio (the algorithmic shape);
+  * ingest into SQLite (-j 1 when the command has --jobs): MB/s, documents/s, peak memory;
+  * search over the fixed query set tools/bench/queries.txt with --facets: p50/p95 latency of
+    the whole command (process start, open, query, facets, output);
+  * the Google Benchmark stage benchmarks (bench_stages) on a sample of the same corpus.
+ingest and search are skipped with a message when the binary has no such command yet.
+Standard library only.
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+TARGETS = {
+    "analyze_j1_mb_s": 25.0,      # MB/s on one core, end to end, every extractor and the classifier
+    "scaling_j2": 1.8,            # -j 2 throughput / -j 1 throughput
+    "analyze_peak_rss_mb": 150.0,  # and independent of the number of files
+    "ingest_j1_mb_s": 10.0,
+    "search_p95_ms": 20.0,
+    "big_doc_ratio": 2.0,         # seconds per MB of the 50 MB document / of the 5 MB one
+}
+
+
+def run_rusage(cmd, stdout=subprocess.DEVNULL, timeout=None):
+    """Runs cmd; returns wall seconds and the child's own CPU seconds and peak RSS (os.wait4)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=stdout, stderr=subprocess.DEVNULL)
+    deadline = None if timeout is None else t0 + timeout
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        if deadline and time.perf_counter() > deadline:
+            p.kill()
+            os.wait4(p.pid, 0)
+            return {"rc": None, "wall": time.perf_counter() - t0, "cpu": 0.0, "rss_mb": 0.0, "timeout": True}
+        time.sleep(0.005)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return {"rc": p.returncode, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime, "rss_mb": ru.ru_maxrss / 1024.0,
+            "timeout": False}
+
+
+def corpus_bytes(path):
+    total, n = 0, 0
+    for d, _, files in os.walk(path):
+        for f in files:
+            if not f.startswith("."):
+                total += os.path.getsize(os.path.join(d, f))
+                n += 1
+    return total, n
+
+
+def has_command(binary, name):
+    try:
+        r = subprocess.run([binary, name, "--help"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return False, ""
+    return r.returncode == 0, r.stdout.decode(errors="replace")
+
+
+def percentile(xs, p):
+    xs = sorted(xs)
+    if not xs:
+        return float("nan")
+    k = (len(xs) - 1) * p / 100.0
+    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--build", default=os.path.join(ROOT, "build-bench"), help="build folder with sagsindeks, gen_corpus, bench_stages")
+    ap.add_argument("--n", type=int, default=200000, help="documents in the scale corpus (default 200000)")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", default=os.path.join(ROOT, "out", "bench"), help="corpora, index and results go here")
+    ap.add_argument("--json", default=None, help="results file (default WORK/results-N.json)")
+    ap.add_argument("--queries", default=os.path.join(HERE, "queries.txt"))
+    ap.add_argument("--search-reps", type=int, default=5, help="timed runs per query (after one warm-up)")
+    ap.add_argument("--no-stages", action="store_true", help="skip the Google Benchmark stage benchmarks")
+    ap.add_argument("--no-big", action="store_true", help="skip the 5 MB / 50 MB single-document runs")
+    ap.add_argument("--no-index", action="store_true", help="skip ingest and search")
+    ap.add_argument("--timeout", type=float, default=600, help="seconds allowed for any one command")
+    a = ap.parse_args()
+
+    binary = os.path.join(a.build, "sagsindeks")
+    gen = os.path.join(a.build, "gen_corpus")
+    stages = os.path.join(a.build, "bench_stages")
+    for b in (binary, gen):
+        if not os.access(b, os.X_OK):
+            sys.exit(f"run.py: {b} not found; build first: cmake -S {ROOT} -B {a.build} -DCMAKE_BUILD_TYPE=Release && cmake --build {a.build} -j2")
+    os.makedirs(a.work, exist_ok=True)
+    results = {"n": a.n, "seed": a.seed, "cores": os.cpu_count(), "targets": TARGETS, "started": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    t_start = time.perf_counter()
+    rows = []  # (stage, MB/s, docs/s, extra, status)
+
+    def log(msg):
+        print(f"[{time.perf_counter() - t_start:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+    # 1. The scale corpus (kept between runs: a marker names N and seed).
+    corpus = os.path.join(a.work, f"scale-{a.n}-s{a.seed}")
+    marker = os.path.join(corpus, ".complete")
+    if not os.path.exists(marker):
+        shutil.rmtree(corpus, ignore_errors=True)
+        log(f"generating {a.n} documents into {corpus}")
+        t0 = time.perf_counter()
+        subprocess.run([gen, "--out", corpus, "--n", str(a.n), "--seed", str(a.seed)], check=True, stdout=subprocess.DEVNULL)
+        results["generate_s"] = time.perf_counter() - t0
+        open(marker, "w").write(f"{a.n} {a.seed}\n")
+    nbytes, ndocs = corpus_bytes(corpus)
+    mb = nbytes / 1e6
+    results["corpus"] = {"path": corpus, "bytes": nbytes, "documents": ndocs}
+    log(f"corpus: {ndocs} documents, {mb:.1f} MB")
+
+    # 2. analyze --jsonl, -j 1 and -j 2, whole corpus; then one folder for the memory comparison.
+    an = {}
+    for j in (1, 2):
+        log(f"analyze --jsonl -j {j}")
+        r = run_rusage([binary, "analyze", "--jsonl", "-j", str(j), corpus], timeout=a.timeout)
+        r.update(mb_s=mb / r["wall"], docs_s=ndocs / r["wall"], mb_per_cpu_s=mb / r["cpu"] if r["cpu"] else 0.0)
+        an[f"j{j}"] = r
+        rows.append((f"analyze --jsonl -j {j}", r["mb_s"], r["docs_s"],
+                     f"cpu {r['cpu']:.1f}s = {r['mb_per_cpu_s']:.1f} MB/cpu-s, rss {r['rss_mb']:.0f} MB, wall {r['wall']:.1f}s",
+                     "rc=%s" % r["rc"]))
+    an["scaling_j2"] = an["j2"]["mb_s"] / an["j1"]["mb_s"]
+    first = os.path.join(corpus, "000")
+    r = run_rusage([binary, "analyze", "--jsonl", "-j", "2", first], timeout=a.timeout)
+    an["rss_one_folder_mb"] = r["rss_mb"]
+    an["rss_whole_corpus_mb"] = max(an["j1"]["rss_mb"], an["j2"]["rss_mb"])
+    # Start-up (resources: Hunspell, patterns) measured on one small file, to separate fixed cost.
+    one = os.path.join(first, "0000000.txt")
+    r = run_rusage([binary, "analyze", "--jsonl", "-j", "1", one])
+    an["startup_s"] = r["wall"]
+    results["analyze"] = an
+    rows.append(("  -j 2 / -j 1 speed-up", None, None, f"{an['scaling_j2']:.2f}x", ""))
+    rows.append(("  peak RSS: 1 folder vs all", None, None,
+                 f"{an['rss_one_folder_mb']:.0f} MB vs {an['rss_whole_corpus_mb']:.0f} MB", ""))
+    rows.append(("  start-up (resources)", None, None, f"{an['startup_s']:.2f}s", ""))
+
+    # 3. One large document: 5 MB vs 50 MB (the shape test, here with figures).
+    if not a.no_big:
+        big = {}
+        for size in (5, 50):
+            path = os.path.join(a.work, f"big-{size}mb-s{a.seed}.txt")
+            if not os.path.exists(path):
+                subprocess.run([gen, "--one-file", path, "--bytes", str(size * 1000 * 1000), "--seed", str(a.seed)],
+                               check=True, stdout=subprocess.DEVNULL)
+            sz = os.path.getsize(path) / 1e6
+            log(f"analyze one {sz:.0f} MB document")
+            r = run_rusage([binary, "analyze", "--jsonl", "-j", "1", "--max-bytes", str(200 << 20), path],
+                           timeout=a.timeout)
+            net = max(r["wall"] - an["startup_s"], 1e-3)
+            r.update(mb=sz, mb_s=sz / net if not r["timeout"] else 0.0)
+            big[f"{size}mb"] = r
+            rows.append((f"analyze one {size} MB document", r["mb_s"], None,
+                         "timeout" if r["timeout"] else f"rss {r['rss_mb']:.0f} MB, wall {r['wall']:.1f}s", "rc=%s" % r["rc"]))
+        if big["5mb"]["mb_s"] and big["50mb"]["mb_s"]:
+            big["ratio_s_per_mb"] = big["5mb"]["mb_s"] / big["50mb"]["mb_s"]
+            rows.append(("  s/MB 50 MB / s/MB 5 MB", None, None, f"{big['ratio_s_per_mb']:.2f}x", ""))
+        results["big"] = big
+
+    # 4. ingest and search, through the CLI, once the index commands exist.
+    if not a.no_index:
+        ok_ingest, help_ingest = has_command(binary, "ingest")
+        ok_search, _ = has_command(binary, "search")
+        if not ok_ingest:
+            log("ingest: the binary has no ingest command yet; skipped")
+            results["ingest"] = {"skipped": "no ingest command"}
+            rows.append(("ingest", None, None, "skipped: no ingest command", ""))
+        else:
+            db = os.path.join(a.work, f"index-{a.n}-s{a.seed}.db")
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(db + suffix):
+                    os.remove(db + suffix)
+            cmd = [binary, "ingest"]
+            if "--jobs" in help_ingest:
+                cmd += ["--jobs", "1"]
+            cmd += [db, corpus]
+            log("ingest " + " ".join(cmd[2:]))
+            r = run_rusage(cmd, timeout=a.timeout)
+            r.update(mb_s=mb / r["wall"], docs_s=ndocs / r["wall"], db_mb=os.path.getsize(db) / 1e6 if os.path.exists(db) else 0)
+            results["ingest"] = r
+            rows.append(("ingest (SQLite)" + (" -j 1" if "--jobs" in help_ingest else ""), r["mb_s"], r["docs_s"],
+                         f"rss {r['rss_mb']:.0f} MB, db {r['db_mb']:.0f} MB, wall {r['wall']:.1f}s", "rc=%s" % r["rc"]))
+            if not ok_search:
+                results["search"] = {"skipped": "no search command"}
+                rows.append(("search", None, None, "skipped: no search command", ""))
+            elif r["rc"] != 0:
+                results["search"] = {"skipped": "ingest failed"}
+                rows.append(("search", None, None, "skipped: ingest failed", ""))
+            else:
+                queries = [q.strip() for q in open(a.queries, encoding="utf-8") if q.strip() and not q.startswith("#")]
+                lat, fails = [], 0
+                log(f"search: {len(queries)} queries x {a.search_reps} runs")
+                for q in queries:
+                    cmd = [binary, "search", db, q, "--format", "jsonl", "--facets"]
+                    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm-up
+                    for _ in range(a.search_reps):
+                        t0 = time.perf_counter()
+                        rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+                        lat.append((time.perf_counter() - t0) * 1000)
+                        fails += rc not in (0, 1)  # 1: no hits
+                s = {"queries": len(queries), "runs": len(lat), "failed": fails,
+                     "p50_ms": percentile(lat, 50), "p95_ms": percentile(lat, 95), "max_ms": max(lat)}
+                results["search"] = s
+                rows.append(("search --facets (whole command)", None, None,
+                             f"p50 {s['p50_ms']:.1f} ms, p95 {s['p95_ms']:.1f} ms, max {s['max_ms']:.1f} ms", f"failed={fails}"))
+
+    # 5. Stage benchmarks on a sample of the same corpus.
+    if not a.no_stages and os.access(stages, os.X_OK):
+        log("stage benchmarks (bench_stages)")
+        r = subprocess.run([stages, "--corpus", corpus, "--max-docs", "1000", "--benchmark_format=json",
+                            "--benchmark_min_time=0.3"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        try:
+            bj = json.loads(r.stdout)
+            st = []
+            for b in bj["benchmarks"]:
+                name = b["name"] + (f" ({b['label']})" if b.get("label") else "")
+                st.append({"name": name, "mb_s": b.get("bytes_per_second", 0) / 1e6,
+                           "docs_s": b.get("docs_per_second", 0), "cpu_ms": b.get("cpu_time"), "real_ms": b.get("real_time")})
+                rows.append(("stage " + name, st[-1]["mb_s"], st[-1]["docs_s"], f"cpu {b.get('cpu_time', 0):.1f} ms/sample", ""))
+            results["stages"] = st
+        except (ValueError, KeyError):
+            results["stages"] = {"error": "bench_stages output unreadable"}
+
+    results["elapsed_s"] = time.perf_counter() - t_start
+    # Verdicts against the issue's targets.
+    v = {}
+    v["analyze_j1_mb_s"] = an["j1"]["mb_s"] >= TARGETS["analyze_j1_mb_s"]
+    v["scaling_j2"] = an["scaling_j2"] >= TARGETS["scaling_j2"]
+    v["analyze_peak_rss_mb"] = an["rss_whole_corpus_mb"] <= TARGETS["analyze_peak_rss_mb"]
+    if isinstance(results.get("ingest"), dict) and "mb_s" in results["ingest"]:
+        v["ingest_j1_mb_s"] = results["ingest"]["mb_s"] >= TARGETS["ingest_j1_mb_s"]
+    if isinstance(results.get("search"), dict) and "p95_ms" in results["search"]:
+        v["search_p95_ms"] = results["search"]["p95_ms"] <= TARGETS["search_p95_ms"]
+    if "big" in results and "ratio_s_per_mb" in results["big"]:
+        v["big_doc_ratio"] = results["big"]["ratio_s_per_mb"] <= TARGETS["big_doc_ratio"]
+    v["under_10_minutes"] = results["elapsed_s"] < 600
+    results["verdicts"] = v
+
+    out = a.json or os.path.join(a.work, f"results-{a.n}.json")
+    with open(out, "w") as f:
+        json.dump(results, f, indent=2)
+
+    print(f"\nsagsindeks benchmark: {ndocs} documents, {mb:.1f} MB, seed {a.seed}, {os.cpu_count()} cores\n")
+    print(f"| {'what':<44} | {'MB/s':>8} | {'docs/s':>9} | notes")
+    print(f"|{'-' * 46}|{'-' * 10}|{'-' * 11}|{'-' * 50}")
+    for name, mbs, dps, extra, status in rows:
+        m = f"{mbs:8.1f}" if mbs is not None else " " * 8
+        d = f"{dps:9.0f}" if dps is not None else " " * 9
+        print(f"| {name:<44} | {m} | {d} | {extra} {status}".rstrip())
+    print("\ntargets:")
+    for k, ok in v.items():
+        print(f"  {'PASS' if ok else 'FAIL'}  {k}" + (f" (target {TARGETS[k]})" if k in TARGETS else ""))
+    print(f"\nresults: {out}  (total {results['elapsed_s']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
