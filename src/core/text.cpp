@@ -9,8 +9,18 @@
 namespace sagsindeks::text {
 
 std::string lower(std::string_view s) {
+  // ASCII (most calls: labels, words, month names) needs no ICU round trip and no Locale.
+  bool ascii = true;
+  for (char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
+  if (ascii) {
+    std::string out(s);
+    for (char& c : out)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    return out;
+  }
+  static const icu::Locale da("da");  // constructing a Locale per call cost more than the mapping
   std::string out;
-  icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size())).toLower(icu::Locale("da")).toUTF8String(out);
+  icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size())).toLower(da).toUTF8String(out);
   return out;
 }
 
@@ -43,9 +53,10 @@ int32_t prev_cp(std::string_view s, size_t& i) {
   return c;
 }
 
-bool is_letter(int32_t cp) { return cp >= 0 && u_isalpha(cp); }
-bool is_upper(int32_t cp) { return cp >= 0 && u_isupper(cp); }
-bool is_digit(int32_t cp) { return cp >= 0 && u_isdigit(cp); }
+bool is_letter_slow(int32_t cp) { return cp >= 0 && u_isalpha(cp); }
+bool is_upper_slow(int32_t cp) { return cp >= 0 && u_isupper(cp); }
+bool is_lower_slow(int32_t cp) { return cp >= 0 && u_islower(cp); }
+bool is_digit_slow(int32_t cp) { return cp >= 0 && u_isdigit(cp); }
 
 bool starts_upper(std::string_view s) {
   size_t i = 0;
@@ -61,20 +72,29 @@ bool is_letter_at(std::string_view s, size_t off) {
   return is_letter(next_cp(s, i));
 }
 
-CodePointIndex::CodePointIndex(std::string_view s) : cp_at_byte_(s.size() + 1, 0) {
+namespace {
+inline bool is_lead(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+}  // namespace
+
+CodePointIndex::CodePointIndex(std::string_view s) : text_(s), cp_before_block_(s.size() / kStep + 1, 0) {
   uint32_t cp = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t start = i;
-    next_cp(s, i);
-    for (size_t b = start; b < i; ++b) cp_at_byte_[b] = cp;
-    ++cp;
+  for (size_t k = 0; k + 1 < cp_before_block_.size(); ++k) {
+    cp_before_block_[k] = cp;
+    const char* p = s.data() + k * kStep;
+    for (uint32_t j = 0; j < kStep; ++j) cp += is_lead(p[j]);
   }
-  cp_at_byte_[s.size()] = cp;
+  cp_before_block_.back() = cp;
 }
 
 uint32_t CodePointIndex::operator()(uint32_t b) const {
-  return b < cp_at_byte_.size() ? cp_at_byte_[b] : cp_at_byte_.back();
+  if (b >= text_.size()) {
+    b = static_cast<uint32_t>(text_.size());
+  }
+  size_t k = b / kStep;
+  uint32_t cp = cp_before_block_[k];
+  for (size_t j = k * kStep; j < b; ++j) cp += is_lead(text_[j]);
+  if (b < text_.size() && !is_lead(text_[b]) && cp > 0) --cp;  // inside a character: that character
+  return cp;
 }
 
 std::string squash_spaces(std::string_view s) {

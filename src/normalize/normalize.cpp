@@ -4,6 +4,7 @@
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include "core/limits.h"
 #include "core/spell.h"
@@ -67,6 +68,45 @@ struct Tick {
   bool expired() { return (++n & 0xFFFF) == 0 && deadline_expired(); }
 };
 
+// The code-point map straight on UTF-8 for a chunk already in NFC (nearly every letter): no
+// UTF-16 round trip, and ASCII bytes are copied in runs. Appends to `out`; false (and `out`
+// unchanged) on an invalid sequence, which the ICU path below then handles.
+bool map_utf8(std::string_view part, std::string& out) {
+  size_t old_size = out.size();
+  const char* p = part.data();
+  size_t n = part.size(), i = 0;
+  while (i < n) {
+    // A run of bytes that map to themselves: printable ASCII and \n.
+    size_t run = i;
+    while (run < n) {
+      unsigned char b = static_cast<unsigned char>(p[run]);
+      if ((b >= 0x20 && b < 0x7F) || b == '\n') ++run;
+      else break;
+    }
+    out.append(p + i, run - i);
+    i = run;
+    if (i >= n) break;
+    if (p[i] == '\r') {
+      ++i;
+      if (i < n && p[i] == '\n') continue;  // CRLF -> LF (the \n is copied next)
+      out.push_back('\n');
+      continue;
+    }
+    int32_t c = text::next_cp(part, i);
+    if (c < 0) {
+      out.resize(old_size);
+      return false;
+    }
+    int32_t m = map_cp(c);
+    if (m < 0) continue;
+    char buf[4];
+    int32_t k = 0;
+    U8_APPEND_UNSAFE(buf, k, m);
+    out.append(buf, static_cast<size_t>(k));
+  }
+  return true;
+}
+
 // NFC and the code-point map, a chunk (~1 MiB) at a time so a 100 MB text never exists as a
 // whole UTF-16 copy (ICU strings also index with int32).
 std::string map_characters(std::string_view in) {
@@ -82,6 +122,10 @@ std::string map_characters(std::string_view in) {
     size_t cut = pos + chunk_cut(in.substr(pos), kChunk, nfc);
     std::string_view part = in.substr(pos, cut - pos);
     pos = cut;
+    status = U_ZERO_ERROR;
+    if (nfc && nfc->isNormalizedUTF8(icu::StringPiece(part.data(), static_cast<int32_t>(part.size())), status) &&
+        U_SUCCESS(status) && map_utf8(part, s))
+      continue;
     icu::UnicodeString u =
         icu::UnicodeString::fromUTF8(icu::StringPiece(part.data(), static_cast<int32_t>(part.size())));
     status = U_ZERO_ERROR;
@@ -260,16 +304,16 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
     }
     bool cut = false;
     // `SUMHBGSags nr.`: an upper-case run, then a capitalised known word of three or more letters.
-    if (letter && u_isupper(c) && upper_run >= 3) {
+    if (letter && text::is_upper(c) && upper_run >= 3) {
       size_t j = i;
       int32_t d = text::next_cp(s, j);
       size_t we = word_end(s, start);
-      if (d >= 0 && u_islower(d) && we - start >= 4 && known(s.substr(start, we - start))) cut = true;
+      if (d >= 0 && text::is_lower(d) && we - start >= 4 && known(s.substr(start, we - start))) cut = true;
     }
-    if (!cut && letter && u_isupper(c) && (lower_run >= 3 || digit_run >= 2)) {
+    if (!cut && letter && text::is_upper(c) && (lower_run >= 3 || digit_run >= 2)) {
       size_t j = i;
       int32_t d = text::next_cp(s, j);
-      if (d >= 0 && u_islower(d)) {
+      if (d >= 0 && text::is_lower(d)) {
         std::string_view right = s.substr(start, word_end(s, start) - start);
         cut = digit_run >= 2 || known(s.substr(word_begin, start - word_begin)) || known(right);
       }
@@ -277,7 +321,7 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
       cut = false;
     } else if (digit && lower_run >= 4) {
       cut = sp->correct(std::string(s.substr(word_begin, start - word_begin)));
-    } else if (letter && u_islower(c) && digit_run >= 2) {
+    } else if (letter && text::is_lower(c) && digit_run >= 2) {
       size_t we = word_end(s, start);
       cut = we - start >= 3 && sp && sp->correct(std::string(s.substr(start, we - start)));
     }
@@ -287,8 +331,8 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
       word_begin = start;
       lower_run = 0;
     }
-    lower_run = letter && u_islower(c) ? lower_run + 1 : 0;
-    upper_run = letter && u_isupper(c) ? upper_run + 1 : 0;
+    lower_run = letter && text::is_lower(c) ? lower_run + 1 : 0;
+    upper_run = letter && text::is_upper(c) ? upper_run + 1 : 0;
     digit_run = digit ? digit_run + 1 : 0;
     in_word = letter;
     out.append(s.substr(start, i - start));
