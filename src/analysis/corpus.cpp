@@ -61,6 +61,7 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
   }
   fr.source = raw->source;
   auto doc = prepare(raw->bytes, raw->source, r, o.prepare);
+  std::string().swap(raw->bytes);  // the raw bytes are not needed during analysis: free them now
   if (deadline_expired()) {
     fr.error = timeout_error("decoding and normalising", o.limits);
     return fr;

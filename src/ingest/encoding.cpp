@@ -3,6 +3,7 @@
 
 #include <unicode/ucnv.h>
 #include <unicode/unistr.h>
+#include <unicode/utf8.h>
 
 #include <cstring>
 #include <memory>
@@ -13,8 +14,31 @@ namespace sagsindeks {
 
 namespace {
 
-// Converts with ICU, failing (not substituting) on an invalid sequence.
+// True when `s` is well-formed UTF-8 by the rules of ICU's converter (no overlong forms, no
+// surrogates, nothing above U+10FFFF). ASCII is skipped eight bytes at a time.
+bool valid_utf8(std::string_view s) {
+  const uint8_t* p = reinterpret_cast<const uint8_t*>(s.data());
+  int32_t n = static_cast<int32_t>(s.size()), i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if ((w & 0x8080808080808080ull) == 0) {
+        i += 8;
+        continue;
+      }
+    }
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (c < 0) return false;
+  }
+  return true;
+}
+
+// Converts with ICU, failing (not substituting) on an invalid sequence. Valid UTF-8 (nearly every
+// input) is copied as it is: the UTF-16 round trip cost more than the rest of decoding.
 Result<std::string> convert_strict(std::string_view bytes, const char* encoding) {
+  if (std::strcmp(encoding, "UTF-8") == 0 && bytes.size() < (1u << 31) && valid_utf8(bytes)) return std::string(bytes);
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UConverter, decltype(&ucnv_close)> conv(ucnv_open(encoding, &status), &ucnv_close);
   if (U_FAILURE(status)) return Error{"encoding", std::string("unknown encoding '") + encoding + "'"};
