@@ -586,13 +586,16 @@ int cmd_check(const std::vector<std::string>& argv) {
   if (a.positional.size() != 1) return usage_error("check", "give one index file");
   IndexOptions o;
   o.allow_outdated = true;
+  if (!parse_wait(a, "check", o.busy_timeout_ms)) return 2;
   // FTS5's integrity-check is an INSERT in form, so it needs a writable connection; a read-only
   // file gets every other check.
-  o.writable = a.has("--reindex") || a.has("--upgrade") ||
-               (access(a.positional[0].c_str(), W_OK) == 0 &&
-                access(std::filesystem::absolute(a.positional[0]).parent_path().c_str(), W_OK) == 0);
-  if (!parse_wait(a, "check", o.busy_timeout_ms)) return 2;
+  bool repair = a.has("--reindex") || a.has("--upgrade");
+  o.writable = true;
   auto ix = CorpusIndex::open(a.positional[0], o);
+  if (!ix.ok() && ix.error().code == "read_only" && !repair) {
+    o.writable = false;
+    ix = CorpusIndex::open(a.positional[0], o);
+  }
   if (!ix.ok()) return fail("check", ix.error().message);
   if (a.has("--upgrade") && (*ix)->info().schema_version < kIndexSchemaVersion) {
     auto u = (*ix)->upgrade();

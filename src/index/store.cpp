@@ -337,7 +337,9 @@ Result<std::unique_ptr<CorpusIndex>> CorpusIndex::open(const std::string& path, 
     return Error{"not_found", path + ": no such index (make one with 'sagsindeks ingest " + path + " FOLDER')"};
   if (exists && fs::is_directory(path, ec)) return Error{"io", path + ": is a folder, not an index file"};
   if (o.writable) {
-    if (exists && ::access(path.c_str(), W_OK) != 0)
+    // Write bits count even for root, who passes access(): a file made read-only stays unwritten.
+    struct stat sb {};
+    if (exists && (::access(path.c_str(), W_OK) != 0 || (::stat(path.c_str(), &sb) == 0 && !(sb.st_mode & 0222))))
       return Error{"read_only", path + ": the file is read-only; an index can only be read from it"};
     fs::path dir = fs::absolute(path, ec).parent_path();
     if (::access(dir.c_str(), W_OK) != 0)
@@ -377,7 +379,7 @@ Result<std::unique_ptr<CorpusIndex>> CorpusIndex::open(const std::string& path, 
                                       "; this one reads up to " + std::to_string(kIndexSchemaVersion) +
                                       "): upgrade sagsindeks to use it"};
   if (user_version == 0) {
-    if (!o.writable) return Error{"not_an_index", path + ": an empty file, not a sagsindeks index"};
+    if (!o.writable || !o.create) return Error{"not_an_index", path + ": an empty file, not a sagsindeks index"};
     // A new index: WAL is persistent, so it is set once here, outside the creating transaction.
     if ((rc = exec(db, "PRAGMA journal_mode=WAL")) != SQLITE_OK) return db_error(db, rc, path);
     if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK) return db_error(db, rc, path);
