@@ -1,0 +1,121 @@
+// Fuzz target: loading lexicon files. Byte 0 picks a file of a private copy of lexicons/; the
+// rest replaces it; the loaders that read that file run, then the original is put back. Loaders
+// must return an Error naming the file, never crash or throw. Also runs load_lexicon directly.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "classify/classifier.h"
+#include "core/lexicon.h"
+#include "extract/dates.h"
+#include "extract/exemptions.h"
+#include "extract/gazetteer.h"
+#include "extract/identifiers.h"
+#include "extract/mayors.h"
+#include "extract/municipalities.h"
+#include "extract/names.h"
+#include "extract/parliamentary.h"
+#include "extract/signatories.h"
+#include "fuzz_common.h"
+
+namespace fs = std::filesystem;
+using namespace sagsindeks;
+
+namespace {
+
+const char* kFiles[] = {"borgmester.tsv",  "dato_etiketter.tsv", "doknr_etiketter.txt",  "folketing.tsv",
+                        "hilsner.txt",     "ikke_navne.txt",     "kommune_kontekst.tsv", "kommune_varianter.txt",
+                        "kommuner.tsv",    "maaneder.tsv",       "sagsnr_etiketter.txt", "titler.tsv",
+                        "type_cues.tsv",   "type_model.tsv",     "ugedage.txt",          "undtagelser.tsv"};
+constexpr size_t kN = sizeof kFiles / sizeof *kFiles;
+
+struct Env {
+  std::string dir;
+  std::string original[kN];
+  std::shared_ptr<const Gazetteer> gaz;
+  std::shared_ptr<const NameChecker> names;
+};
+
+Env& env() {
+  static Env e = [] {
+    Env e;
+    char tmpl[] = "/tmp/sagsindeks-fuzz-lex-XXXXXX";
+    e.dir = mkdtemp(tmpl);
+    for (size_t i = 0; i < kN; ++i) {
+      std::ifstream in(fuzz::lexicon_dir() + "/" + kFiles[i], std::ios::binary);
+      std::stringstream ss;
+      ss << in.rdbuf();
+      e.original[i] = ss.str();
+      std::ofstream(e.dir + "/" + kFiles[i], std::ios::binary) << e.original[i];
+    }
+    auto g = Gazetteer::load(e.dir);
+    auto n = NameChecker::load(e.dir);
+    if (!g.ok() || !n.ok()) {
+      std::fprintf(stderr, "fuzz_lexicon: bundled lexicons do not load\n");
+      std::abort();
+    }
+    e.gaz = *g;
+    e.names = *n;
+    return e;
+  }();
+  return e;
+}
+
+// Errors must name the file at fault (pipeline.h's contract). Open finding: some pattern-compile
+// errors do not (regressions/open/fuzz_lexicon); FUZZ_LEXICON_STRICT=1 checks it anyway.
+template <class R>
+void expect_named(const R& r, const char* file) {
+  static const bool strict = std::getenv("FUZZ_LEXICON_STRICT") != nullptr;
+  if (!r.ok()) {
+    FUZZ_CHECK(!r.error().code.empty() && !r.error().message.empty());
+    if (strict) FUZZ_CHECK(r.error().message.find(file) != std::string::npos);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  Env& e = env();
+  size_t k = data[0] % kN;
+  std::string name = kFiles[k];
+  std::string path = e.dir + "/" + name;
+  std::string body(reinterpret_cast<const char*>(data + 1), size - 1);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << body;
+  const std::string& L = e.dir;
+  const char* f = kFiles[k];
+  // Open findings (regressions/open/fuzz_lexicon): the month and type-model loaders call
+  // std::stoi/std::stod on lexicon fields and throw on a non-number. Until fixed in src/extract
+  // and src/classify, those two loaders' exceptions are tolerated unless FUZZ_LEXICON_STRICT=1.
+  static const bool strict = std::getenv("FUZZ_LEXICON_STRICT") != nullptr;
+  bool known_throw = !strict && (k == 9 || k == 12 || k == 13);
+  try {
+  switch (k) {
+    case 0: expect_named(MayorExtractor::create(L, e.gaz, e.names), f); break;
+    case 1: case 9: case 14: expect_named(DateExtractor::create(L), f); break;
+    case 2: case 10: expect_named(IdentifierExtractor::create(L), f); break;
+    case 3: expect_named(ParliamentaryExtractor::create(L), f); break;
+    case 4: case 11: expect_named(SignatoryExtractor::create(L, e.names), f); break;
+    case 5: expect_named(NameChecker::load(L), f); break;
+    case 6: expect_named(MunicipalityExtractor::create(L, e.gaz), f); break;
+    case 7: case 8: {
+      auto g = Gazetteer::load(L);
+      expect_named(g, f);
+      if (g.ok()) expect_named(MunicipalityExtractor::create(L, *g), f);
+      break;
+    }
+    case 12: case 13: expect_named(TypeClassifier::create(L, true), f); break;
+    case 15: expect_named(ExemptionExtractor::create(L), f); break;
+  }
+  } catch (const std::exception&) {
+    if (!known_throw) throw;
+  }
+  for (char sep : {'\t', '|'}) {
+    auto rows = load_lexicon(path, sep, 1 + data[0] % 4);
+    if (rows.ok())
+      for (const auto& r : *rows) FUZZ_CHECK(!r.fields.empty() && r.line > 0);
+  }
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << e.original[k];
+  return 0;
+}

@@ -1,0 +1,322 @@
+// Reading hostile files and the limits: 0 bytes, 100 MB of one character, lines with no break,
+// sizes over the bound, NULs, files that change or vanish while read, symlink loops, special
+// files, too many mentions, the time bound. Every one yields an error with its code; none stops
+// the other inputs.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <thread>
+
+#include "analysis/corpus.h"
+#include "hostile_util.h"
+#include "ingest/encoding.h"
+#include "ingest/reader.h"
+
+#include <unicode/unistr.h>
+#include <random>
+
+using namespace sagsindeks;
+using hostile::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+FileResult analyze(const std::string& path, AnalyzeOptions o = {}) {
+  return analyze_file(path, hostile::resources(), o);
+}
+
+}  // namespace
+
+TEST(Limits, ZeroByteFileIsEmpty) {
+  TempDir d;
+  hostile::write_file(d / "empty.txt", "");
+  auto r = analyze(d / "empty.txt");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "empty");
+  EXPECT_EQ(r.source.sha256, sha256_hex(""));
+}
+
+TEST(Limits, OnlyWhiteSpaceIsEmpty) {
+  TempDir d;
+  hostile::write_file(d / "ws.txt", " \n\t\r\n\u00A0\n");
+  auto r = analyze(d / "ws.txt");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "empty");
+}
+
+TEST(Limits, HundredMegabytesOfOneLetterStopsAtTheLineBound) {
+  TempDir d;
+  hostile::write_repeated(d / "a.txt", 'a', 100'000'000);
+  auto r = analyze(d / "a.txt");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "line_too_long");
+  EXPECT_NE(r.error->message.find("--max-line"), std::string::npos);
+}
+
+TEST(Limits, HundredMegabytesOfLineBreaksIsEmpty) {
+  TempDir d;
+  hostile::write_repeated(d / "nl.txt", '\n', 100'000'000);
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = analyze(d / "nl.txt");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "empty");
+  EXPECT_EQ(r.source.bytes, 100'000'000u);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 60.0);
+}
+
+TEST(Limits, TenMegabytesWithNoLineBreak) {
+  TempDir d;
+  std::string line;
+  while (line.size() < 10'000'000) line += "Kære Søren, ";
+  hostile::write_file(d / "one-line.txt", "Overskrift\n" + line);
+  auto r = analyze(d / "one-line.txt");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "line_too_long");
+  EXPECT_NE(r.error->message.find("line 2 (from byte 11)"), std::string::npos) << r.error->message;
+  // and with the bound raised it is analysed
+  AnalyzeOptions o;
+  o.limits.max_line = 20'000'000;
+  auto ok = analyze(d / "one-line.txt", o);
+  EXPECT_FALSE(ok.error) << ok.error->message;
+}
+
+TEST(Limits, SizeBoundIsCheckedBeforeReading) {
+  TempDir d;
+  // a sparse 200 MB file: costs no disk, and must not be read
+  {
+    FILE* f = std::fopen((d / "big.txt").c_str(), "wb");
+    ASSERT_TRUE(f);
+    ASSERT_EQ(ftruncate(fileno(f), 200'000'000), 0);
+    std::fclose(f);
+  }
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = analyze(d / "big.txt");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "too_large");
+  EXPECT_NE(r.error->message.find("200000000"), std::string::npos);
+  EXPECT_NE(r.error->message.find("--max-bytes"), std::string::npos);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 1.0);
+  AnalyzeOptions o;
+  o.limits.max_bytes = 10;
+  hostile::write_file(d / "eleven.txt", "elleve tegn");
+  auto s = analyze(d / "eleven.txt", o);
+  ASSERT_TRUE(s.error);
+  EXPECT_EQ(s.error->code, "too_large");
+}
+
+TEST(Limits, NulInTheMiddleOfAFile) {
+  TempDir d;
+  std::string doc = hostile::read_file(hostile::corpus_doc(0));
+  hostile::write_file(d / "nul.txt", doc.substr(0, 500) + std::string(1, '\0') + doc.substr(500));
+  auto r = analyze(d / "nul.txt");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "binary");
+  EXPECT_NE(r.error->message.find("offset 500"), std::string::npos);
+}
+
+TEST(Limits, RandomBytesFiles) {
+  TempDir d;
+  std::mt19937 rng(66);
+  for (int n = 0; n < 40; ++n) {
+    std::string t(1 + rng() % 20000, '\0');
+    for (auto& c : t) c = static_cast<char>(rng());
+    hostile::write_file(d / "rnd", t);
+    auto r = analyze(d / "rnd");
+    if (r.error) {
+      EXPECT_FALSE(r.error->message.empty());
+    }
+  }
+}
+
+TEST(Limits, Utf16WithoutBomIsAnalysed) {
+  TempDir d;
+  std::string doc = hostile::read_file(hostile::corpus_doc(1)), u16;
+  auto dec = decode_text(doc);
+  ASSERT_TRUE(dec.ok());
+  // to UTF-16LE through the decoder's inverse: only BMP characters in the corpus
+  icu::UnicodeString u = icu::UnicodeString::fromUTF8(dec->utf8);
+  for (int i = 0; i < u.length(); ++i) u16 += std::string{static_cast<char>(u[i] & 0xFF), static_cast<char>(u[i] >> 8)};
+  hostile::write_file(d / "u16.txt", u16);
+  auto r = analyze(d / "u16.txt");
+  ASSERT_FALSE(r.error) << r.error->message;
+  EXPECT_EQ(r.source.encoding, "UTF-16LE (no BOM)");
+  auto ref = analyze(hostile::corpus_doc(1));
+  EXPECT_EQ(r.doc.text, ref.doc.text);
+}
+
+TEST(Limits, MissingAndSpecialPaths) {
+  TempDir d;
+  auto m = analyze(d / "no-such-file.txt");
+  ASSERT_TRUE(m.error);
+  EXPECT_EQ(m.error->code, "io");
+  EXPECT_NE(m.error->message.find("No such file"), std::string::npos);
+  auto dir = read_input(d.path(), {});
+  ASSERT_FALSE(dir.ok());
+  EXPECT_EQ(dir.error().message, "is a directory");
+  for (const char* dev : {"/dev/zero", "/dev/null", "/dev/urandom"}) {
+    auto r = read_input(dev, {});
+    ASSERT_FALSE(r.ok()) << dev;
+    EXPECT_EQ(r.error().code, "io");
+  }
+  ASSERT_EQ(mkfifo((d / "fifo").c_str(), 0600), 0);
+  auto f = read_input(d / "fifo", {});  // must not block waiting for a writer
+  ASSERT_FALSE(f.ok());
+  EXPECT_NE(f.error().message.find("not a regular file"), std::string::npos);
+}
+
+TEST(Limits, UnreadableFile) {
+  if (geteuid() == 0) GTEST_SKIP() << "root reads everything";
+  TempDir d;
+  hostile::write_file(d / "secret.txt", "hemmeligt\n");
+  chmod((d / "secret.txt").c_str(), 0);
+  auto r = analyze(d / "secret.txt");
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "io");
+  EXPECT_NE(r.error->message.find("Permission denied"), std::string::npos);
+}
+
+// A writer appends to and truncates a file while it is read again and again: every read is
+// either a consistent snapshot or the error "changed"; nothing crashes or hangs.
+TEST(Limits, FileThatChangesWhileBeingRead) {
+  TempDir d;
+  std::string path = d / "growing.txt";
+  std::string chunk(1 << 16, 'x');
+  for (size_t i = 63; i < chunk.size(); i += 64) chunk[i] = '\n';
+  hostile::write_file(path, chunk);
+  std::atomic<bool> stop{false};
+  std::thread writer([&] {
+    int n = 0;
+    while (!stop) {
+      FILE* f = std::fopen(path.c_str(), ++n % 16 == 0 ? "wb" : "ab");
+      if (f) {
+        std::fwrite(chunk.data(), 1, chunk.size(), f);
+        std::fclose(f);
+      }
+    }
+  });
+  int ok = 0, changed = 0;
+  ReadLimits lim;
+  lim.max_bytes = 64 << 20;
+  for (int i = 0; i < 300; ++i) {
+    auto r = read_input(path, lim);
+    if (r.ok()) {
+      ++ok;
+      EXPECT_EQ(r->source.bytes, r->bytes.size());
+      EXPECT_EQ(r->source.sha256, sha256_hex(r->bytes));
+    } else {
+      EXPECT_TRUE(r.error().code == "changed" || r.error().code == "too_large") << r.error().code;
+      changed += r.error().code == "changed";
+    }
+  }
+  stop = true;
+  writer.join();
+  RecordProperty("consistent_reads", ok);
+  RecordProperty("changed_reads", changed);
+}
+
+TEST(Limits, FileThatDisappearsBeforeItIsRead) {
+  TempDir d;
+  fs::create_directories(d / "in");
+  for (int i = 0; i < 3; ++i) fs::copy_file(hostile::corpus_doc(i), d / ("in/" + std::to_string(i) + ".txt"));
+  InputList in = collect_inputs({d / "in"});
+  ASSERT_EQ(in.files.size(), 3u);
+  fs::remove(in.files[1]);
+  std::vector<FileResult> out(3);
+  analyze_ordered(in.files, hostile::resources(), {}, 2, [&](size_t i, FileResult&& r) { out[i] = std::move(r); });
+  EXPECT_FALSE(out[0].error);
+  ASSERT_TRUE(out[1].error);
+  EXPECT_EQ(out[1].error->code, "io");
+  EXPECT_FALSE(out[2].error);
+}
+
+TEST(Limits, FileRemovedWhileOthersAreReadIsAnIoError) {
+  TempDir d;
+  std::string path = d / "gone.txt";
+  hostile::write_file(path, "Kære Søren\n");
+  fs::remove(path);
+  auto r = read_input(path, {});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "io");
+  EXPECT_NE(r.error().message.find("No such file"), std::string::npos);
+}
+
+TEST(Limits, DirectoryLoopViaSymlinks) {
+  TempDir d;
+  fs::create_directories(d / "root/a/b");
+  fs::copy_file(hostile::corpus_doc(0), d / "root/a/b/doc.txt");
+  fs::create_directory_symlink(d / "root", d / "root/a/b/loop");  // back to the top
+  fs::create_directory_symlink("..", d / "root/a/up");
+  fs::create_symlink(d / "root/self", d / "root/self");  // a link to itself
+  auto t0 = std::chrono::steady_clock::now();
+  InputList in = collect_inputs({d / "root"});
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0);
+  ASSERT_EQ(in.files.size(), 1u);
+  EXPECT_EQ(in.files[0], d / "root/a/b/doc.txt");
+  // the looping link given directly is an error for that input, not a hang
+  InputList direct = collect_inputs({d / "root/self"});
+  ASSERT_EQ(direct.files.size(), 1u);
+  auto r = analyze(direct.files[0]);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "io");
+  EXPECT_NE(r.error->message.find("symbolic links"), std::string::npos) << r.error->message;
+}
+
+TEST(Limits, TooManyMentions) {
+  AnalyzeOptions o;
+  o.limits.max_mentions = 2;
+  auto r = analyze(hostile::corpus_doc(0), o);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "too_many_mentions");
+  EXPECT_NE(r.error->message.find("--max-mentions"), std::string::npos);
+  EXPECT_EQ(r.source.encoding, "UTF-8");
+}
+
+TEST(Limits, ManyMentionsWithinTheDefaultBound) {
+  TempDir d;
+  std::string t;
+  for (int i = 0; i < 20000; ++i) t += "den " + std::to_string(1 + i % 28) + ". marts 2021 i Aarhus Kommune.\n";
+  hostile::write_file(d / "many.txt", t);
+  auto r = analyze(d / "many.txt");
+  if (r.error) {
+    EXPECT_EQ(r.error->code, "too_many_mentions");
+  }
+}
+
+TEST(Limits, TimeBoundStopsAndReports) {
+  AnalyzeOptions o;
+  o.limits.max_seconds = 1e-9;
+  auto r = analyze(hostile::corpus_doc(2), o);
+  ASSERT_TRUE(r.error);
+  EXPECT_EQ(r.error->code, "timeout");
+  EXPECT_NE(r.error->message.find("--timeout"), std::string::npos);
+  // the thread's deadline is gone afterwards
+  EXPECT_FALSE(deadline_expired());
+  auto ok = analyze(hostile::corpus_doc(2));
+  EXPECT_FALSE(ok.error);
+}
+
+TEST(Limits, NestingAndRatioChecks) {
+  Limits l;
+  EXPECT_TRUE(nesting_ok(100, l));
+  EXPECT_FALSE(nesting_ok(101, l));
+  EXPECT_TRUE(ratio_ok(10, 500, l));
+  EXPECT_TRUE(ratio_ok(1, 4096, l));
+  EXPECT_FALSE(ratio_ok(1000, 1'000'000, l));
+  EXPECT_EQ(too_deep_error(101, l).code, "too_deep");
+  EXPECT_EQ(ratio_error(1000, 1'000'000, l).code, "ratio");
+}
+
+TEST(Limits, DeadlinesNest) {
+  {
+    ScopedDeadline outer(1e-9);
+    {
+      ScopedDeadline inner(1000);  // cannot extend the outer bound
+      EXPECT_TRUE(deadline_expired());
+    }
+    EXPECT_TRUE(deadline_expired());
+  }
+  EXPECT_FALSE(deadline_expired());
+  ScopedDeadline none(0);
+  EXPECT_FALSE(deadline_expired());
+}

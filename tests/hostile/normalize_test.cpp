@@ -1,0 +1,118 @@
+// Normalisation: NFC, spaces, soft hyphens, hyphenation across line breaks, markup, quotes and
+// dashes; and hostile shapes of text (long runs, many hyphens) finishing in linear time.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "core/limits.h"
+#include "ingest/encoding.h"
+#include "hostile_util.h"
+#include "normalize/normalize.h"
+
+using sagsindeks::normalize_text;
+
+namespace {
+const sagsindeks::Speller* sp() { return hostile::resources().speller.get(); }
+}  // namespace
+
+TEST(Normalize, Nfc) {
+  EXPECT_EQ(normalize_text("Ska\u030Agen e\u0301n", sp()), "Skågen én");
+  EXPECT_EQ(normalize_text("A\u030Arhus", sp()), "Århus");
+}
+
+TEST(Normalize, NbspTabAndOddSpacesBecomeOneSpace) {
+  EXPECT_EQ(normalize_text("a\u00A0b\tc\u2003d\u202Fe\u3000f  \t g", sp()), "a b c d e f g");
+  EXPECT_EQ(normalize_text("  indrykket\t\n", sp()), "indrykket");
+}
+
+TEST(Normalize, SoftHyphensAndZeroWidthCharactersRemoved) {
+  EXPECT_EQ(normalize_text("sund\u00ADheds\u200Bom\u200Dråde\uFEFF", sp()), "sundhedsområde");
+}
+
+TEST(Normalize, HyphenatedWordJoinedAcrossLineBreak) {
+  sagsindeks::NormalizeReport rep;
+  EXPECT_EQ(normalize_text("af mæs-\nsige grunde", sp(), &rep), "af mæssige grunde");
+  EXPECT_EQ(rep.hyphens_joined, 1);
+  EXPECT_EQ(normalize_text("et spørgs-\nmål", sp()), "et spørgsmål");
+}
+
+TEST(Normalize, SuspendedCompoundKeepsItsHyphen) {
+  std::string out = normalize_text("i social-\nog sundhedsområdet", sp());
+  EXPECT_NE(out.find("social-"), std::string::npos) << out;
+  EXPECT_EQ(out.find("socialog"), std::string::npos) << out;
+}
+
+TEST(Normalize, BoldMarkersDropped) {
+  EXPECT_EQ(normalize_text("**Sagsnr.** 2024-0012", sp()), "Sagsnr. 2024-0012");
+}
+
+TEST(Normalize, QuotesAndDashesUnified) {
+  EXPECT_EQ(normalize_text("\u201Eet\u201C \u201Cto\u201D \u00ABtre\u00BB \u2018fire\u2019", sp()),
+            "\"et\" \"to\" \"tre\" 'fire'");
+  EXPECT_EQ(normalize_text("2019\u20132020 \u2014 a\u2212b", sp()), "2019-2020 - a-b");
+}
+
+TEST(Normalize, LineEndingsAndBlankLines) {
+  EXPECT_EQ(normalize_text("a\r\nb\rc\n\n\n\n\nd\u2028e", sp()), "a\nb\nc\n\nd\ne");
+}
+
+TEST(Normalize, InvalidUtf8IsReplacedNotPassedThrough) {
+  std::string out = normalize_text("a\xFF" "b\xC3", sp());
+  auto r = sagsindeks::decode_text(out, "UTF-8");
+  EXPECT_TRUE(r.ok());
+}
+
+TEST(Normalize, ChunkBoundariesDoNotChangeTheResult) {
+  // 3 MiB of text in which chunk cuts fall among combining marks and CRLFs
+  std::string unit = "Ska\u030Agen\r\n", t;
+  while (t.size() < (3u << 20)) t += unit;
+  std::string expect_unit = "Skågen\n";
+  std::string out = normalize_text(t, nullptr);
+  std::string want;
+  while (want.size() < out.size()) want += expect_unit;
+  want.resize(out.size());
+  EXPECT_EQ(out.substr(0, 1000), want.substr(0, 1000));
+  EXPECT_EQ(out.find("a\u030A"), std::string::npos);
+  EXPECT_EQ(out.find("\n\n"), std::string::npos);
+}
+
+// Regression (issue 6): `aaaBaaaB…` in one long line made split_run_together copy the growing
+// "left word" at every capital: quadratic, minutes for a megabyte.
+TEST(Normalize, Regression_RunTogetherLongLineIsLinear) {
+  std::string t;
+  while (t.size() < (1u << 20)) t += "abcDefgHijk";
+  auto t0 = std::chrono::steady_clock::now();
+  std::string out = normalize_text(t, sp());
+  double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_LT(s, 10.0);
+  EXPECT_FALSE(out.empty());
+}
+
+// Regression (issue 6): one megabyte-long "word" before `-\n` was handed to Hunspell whole.
+TEST(Normalize, Regression_HugeHyphenatedWordIsNotLookedUp) {
+  std::string t(1u << 20, 'a');
+  t += "-\nb" + std::string(1u << 20, 'c');
+  auto t0 = std::chrono::steady_clock::now();
+  std::string out = normalize_text(t, sp());
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10.0);
+  EXPECT_NE(out.find("a-\nbc"), std::string::npos);
+}
+
+TEST(Normalize, ManyHyphenatedLinesAreLinear) {
+  std::string t;
+  while (t.size() < (2u << 20)) t += "mæs-\nsige spørgs-\nmål social-\nog ";
+  auto t0 = std::chrono::steady_clock::now();
+  normalize_text(t, sp());
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 20.0);
+}
+
+TEST(Normalize, ExpiredDeadlineStopsEarly) {
+  std::string t;
+  while (t.size() < (8u << 20)) t += "Kære Søren\n";
+  sagsindeks::ScopedDeadline d(1e-9);
+  auto t0 = std::chrono::steady_clock::now();
+  std::string out = normalize_text(t, sp());
+  EXPECT_LT(out.size(), t.size());
+  EXPECT_TRUE(sagsindeks::deadline_expired());
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0);
+}
