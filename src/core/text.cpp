@@ -9,13 +9,30 @@
 namespace sagsindeks::text {
 
 std::string lower(std::string_view s) {
-  // ASCII (most calls: labels, words, month names) needs no ICU round trip and no Locale.
-  bool ascii = true;
-  for (char c : s) ascii &= static_cast<unsigned char>(c) < 0x80;
-  if (ascii) {
+  // ASCII and Latin-1 letters (U+0000-U+00FF: all of Danish) need no ICU round trip and no
+  // Locale: A-Z and U+00C0-U+00DE but U+00D7 (×) lower-case by +0x20, and nothing else in the
+  // range changes case (ß, µ, ÿ, ª, º lower-case to themselves). Anything else goes to ICU.
+  bool latin1 = true;
+  for (size_t i = 0; i < s.size() && latin1; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) continue;
+    latin1 = (c == 0xC2 || c == 0xC3) && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80;
+    ++i;
+  }
+  if (latin1) {
     std::string out(s);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    for (size_t i = 0; i < out.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(out[i]);
+      if (c >= 'A' && c <= 'Z') {
+        out[i] = static_cast<char>(c + 32);
+      } else if (c == 0xC3) {
+        unsigned char d = static_cast<unsigned char>(out[i + 1]);
+        if (d >= 0x80 && d <= 0x9E && d != 0x97) out[i + 1] = static_cast<char>(d + 0x20);
+        ++i;
+      } else if (c == 0xC2) {
+        ++i;
+      }
+    }
     return out;
   }
   static const icu::Locale da("da");  // constructing a Locale per call cost more than the mapping
