@@ -38,7 +38,7 @@ class TypeClassifier {
 
   // Trains on (features, label index) pairs. Deterministic: full-batch gradient descent.
   static TypeModel train(const std::vector<std::string>& names, const std::vector<Features>& xs,
-                         const std::vector<int>& ys, double l2 = 0.01, int iterations = 800);
+                         const std::vector<int>& ys, double l2 = 0.003, int iterations = 800);
   static std::string serialize(const TypeModel& m, const std::string& header);
   void set_model(TypeModel m) { model_ = std::move(m); }
   static std::vector<double> probabilities(const TypeModel& m, const Features& f);
