@@ -769,31 +769,37 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
 
 Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOptions& o) {
   Where w = build_where(f);
+  // Ranks first, then builds cards and snippets for the page of hits only: snippet() re-tokenizes
+  // a document, which for every match of a common word would cost more than the search.
+  std::string top = "WITH top(id, score) AS MATERIALIZED (SELECT d.id, " +
+                    std::string(w.fts ? "bm25(documents_fts, 4.0, 1.0)" : "0.0") + from_clause(w) + w.sql +
+                    (w.fts ? " ORDER BY 2, 1" : " ORDER BY d.document_date IS NULL, d.document_date DESC, d.id") +
+                    " LIMIT ? OFFSET ?) ";
   std::string cols =
       "SELECT d.id, d.path, d.type, d.confidence, d.document_date, d.title, d.error_code, d.error_message, "
       "(SELECT group_concat(value, char(31)) FROM facts x WHERE x.doc = d.id AND x.kind = 'municipality'), "
       "(SELECT group_concat(value, char(31)) FROM facts x WHERE x.doc = d.id AND x.kind = 'mayor'), "
-      "(SELECT group_concat(value, char(31)) FROM facts x WHERE x.doc = d.id AND x.kind = 'case_number'), ";
+      "(SELECT group_concat(value, char(31)) FROM facts x WHERE x.doc = d.id AND x.kind = 'case_number'), top.score, ";
   std::string sql;
   if (w.fts) {
-    sql = cols + "bm25(documents_fts, 4.0, 1.0), snippet(documents_fts, -1, ?, ?, '…', " +
-          std::to_string(std::clamp(o.snippet_tokens, 1, 64)) + ")" + from_clause(w) + w.sql +
-          " ORDER BY bm25(documents_fts, 4.0, 1.0), d.id LIMIT ? OFFSET ?";
+    sql = top + cols + "snippet(documents_fts, -1, ?, ?, '…', " + std::to_string(std::clamp(o.snippet_tokens, 1, 64)) +
+          ") FROM top JOIN documents d ON d.id = top.id JOIN documents_fts ON documents_fts.rowid = top.id "
+          "WHERE documents_fts MATCH ? ORDER BY top.score, top.id";
   } else {
-    sql = cols + "0.0, substr(d.text, 1, 600)" + from_clause(w) + w.sql +
-          " ORDER BY d.document_date IS NULL, d.document_date DESC, d.id LIMIT ? OFFSET ?";
+    sql = top + cols + "substr(d.text, 1, 600) FROM top JOIN documents d ON d.id = top.id ORDER BY "
+                       "d.document_date IS NULL, d.document_date DESC, d.id";
   }
   Stmt st(db_, sql);
   if (!st.ok()) return db_error(db_, st.rc(), info_.path);
-  int i = 1;
+  bind_where(st, w, 1);
+  int i = 1 + static_cast<int>(w.values.size());
+  st.bind(i++, static_cast<int64_t>(o.limit));
+  st.bind(i++, static_cast<int64_t>(o.offset));
   if (w.fts) {
     st.bind(i++, o.mark_open);
     st.bind(i++, o.mark_close);
+    st.bind(i++, f.text);
   }
-  bind_where(st, w, i);
-  i += static_cast<int>(w.values.size());
-  st.bind(i++, static_cast<int64_t>(o.limit));
-  st.bind(i++, static_cast<int64_t>(o.offset));
   std::vector<Hit> hits;
   while (st.step()) {
     Hit h;
