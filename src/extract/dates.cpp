@@ -74,7 +74,12 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->iso_ = make("(\\d{4})-(\\d{2})-(\\d{2})");
   x->slash_dash_ = make("(\\d{1,2})/(\\d{1,2})[-. ](\\d{4}|\\d{2})");
   x->named_ = make("(?i)(\\d{1,2})\\.?\\s?" + month + "[ ,]+(?:(?-i:[A-Za-zæøå]+)\\s)?(\\d{4})");
-  x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-|til|og)\\s?(\\d{1,2})\\.?\\s?" + month + "[ ,]+(\\d{4})");
+  // "1.-3. marts 2021", "4. og tirsdag den 5. december 2006".
+  x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-|til|og)\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
+                   "[ ,]+(\\d{4})");
+  // Day/month without a year after "den", and the items coordinated with it: "den 28/2, 4/3 og 10/3".
+  x->dm_list_ = make("(?i)(?:^|[^\\pL])den\\s+(\\d{1,2}/\\d{1,2}(?:(?:,\\s*|\\s+og\\s+)\\d{1,2}/\\d{1,2})*)(?:[^\\d/-]|$)");
+  x->dm_item_ = make("(\\d{1,2})/(\\d{1,2})");
   x->named_noyear_ = make("(?i)(\\d{1,2})\\.\\s?" + month + "(?:[^\\pL\\pN]|$)");
   auto dl = load_lexicon(lexdir + "/dato_etiketter.tsv", '\t', 2);
   if (!dl.ok()) return dl.error();
@@ -86,7 +91,7 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->doc_reference_ = make("(?:^|[^\\pL])(?:" + kinds["reference"] + ")\\s+(?:den\\s+|d\\.\\s*)?$");
   x->doc_line_ = make("(?i)^(?:[\\pL .-]{2,40},\\s*)?(?:den\\s+|d\\.\\s*)?(?:(?:" + wds + ")(?:\\s+den)?\\s+)?$");
   x->doc_title_ = make("(?:" + kinds["title"] + ")\\s+(?:den\\s+)?$");
-  for (auto* re : {&x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
+  for (auto* re : {&x->dm_list_, &x->dm_item_, &x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
                    &x->doc_label_, &x->doc_line_, &x->doc_title_, &x->doc_meeting_, &x->doc_reference_})
     if (!(*re)->ok()) return Error{"lexicon", "date pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const DateExtractor>(x);
@@ -152,7 +157,13 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     add(b, e, year_of(std::string(g[2])), std::stoi(std::string(g[1])), std::stoi(std::string(g[0])), "d/m-yy");
   }
 
-  // Year-less "den 29. september": the year of the nearest full date before it, else after it.
+  // Year-less "den 29. september": the year of the nearest full date before it, else after it;
+  // a month more than six months before that date's month is in the next year (December, then
+  // "26. januar").
+  auto year_near = [](const DateMention& ref, int month) {
+    int y = std::stoi(ref.value.substr(0, 4)), m = std::stoi(ref.value.substr(5, 2));
+    return month + 6 < m ? y + 1 : y;
+  };
   std::vector<std::pair<size_t, DateMention>> full(found.begin() == found.end() ? 0 : 0);
   std::vector<DateMention> full_list;
   for (const auto& [k, v] : found) full_list.push_back(v);
@@ -161,14 +172,29 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     size_t b = g[0].data() - t.data(), e = g[1].data() + g[1].size() - t.data();
     if (e < t.size() && t[e] == '.') ++e;
     if (b > 0 && (text::is_digit(static_cast<unsigned char>(t[b - 1])) || t[b - 1] == '.')) continue;
+    // "23. maj 20": a year cut by extraction is no evidence of any year.
+    if (RE2::PartialMatch(std::string_view(t).substr(e, 5), "^\\s\\d{1,3}(?:\\D|$)")) continue;
     // "1. maj" in a list of dates without a year and no full date anywhere: not evident.
     if (full_list.empty()) continue;
     const DateMention* best = nullptr;
     for (const auto& f : full_list)
       if (f.span.begin < b) best = &f;
     if (!best) best = &full_list.front();
-    int y = std::stoi(best->value.substr(0, 4));
-    add(b, e, y, month_of(std::string(g[1])), std::stoi(std::string(g[0])), "d. month (year from context)");
+    add(b, e, year_near(*best, month_of(std::string(g[1]))), month_of(std::string(g[1])), std::stoi(std::string(g[0])),
+        "d. month (year from context)");
+  }
+  in = t;
+  while (RE2::FindAndConsume(&in, *dm_list_, &g[0])) {
+    if (full_list.empty()) break;
+    re2::StringPiece items = g[0], d, m;
+    while (RE2::FindAndConsume(&items, *dm_item_, &d, &m)) {
+      size_t b = d.data() - t.data(), e = m.data() + m.size() - t.data();
+      const DateMention* best = &full_list.front();
+      for (const auto& f : full_list)
+        if (f.span.begin < b) best = &f;
+      int mo = std::stoi(std::string(m));
+      add(b, e, year_near(*best, mo), mo, std::stoi(std::string(d)), "den d/m (year from context)");
+    }
   }
 
   for (auto& [k, v] : found) a.dates.push_back(v);
