@@ -106,9 +106,11 @@ void MunicipalityExtractor::run(const Document& doc, Analysis& a) const {
   // context word through names joined by ", " / " og ".
   for (size_t i = 0; i < hits.size(); ++i) {
     size_t e = hits[i].span.end;
+    // Plural context words, and singular ones too: "Langeland, Middelfart og Viborg Kommune".
     bool plural = false;
-    for (const auto& w : plural_)
-      if (word_follows(t, e + 1, w) && t[e] == ' ') plural = true;
+    for (const auto* words : {&plural_, &after_})
+      for (const auto& w : *words)
+        if (e < t.size() && t[e] == ' ' && word_follows(t, e + 1, w)) plural = true;
     if (!plural) continue;
     for (size_t j = i; j > 0; --j) {
       size_t sep = coordination_before(t, hits[j].span.begin);
