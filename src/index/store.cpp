@@ -52,7 +52,8 @@ Error db_error(sqlite3* db, int rc, const std::string& path) {
   }
   if (msg.rfind("fts5:", 0) == 0 || msg.find("syntax error") != std::string::npos ||
       msg.find("unterminated string") != std::string::npos || msg.find("no such column") != std::string::npos)
-    return {"query", "malformed query: " + msg};
+    return {"query", "malformed query: " + msg +
+                         " (words, \"phrases\", prefix*, AND, OR, NOT, parentheses; put words with - . / : in quotes)"};
   return {"sqlite", path + ": " + msg};
 }
 
@@ -815,6 +816,7 @@ Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOption
     h.case_numbers = split_unit(st.text(10));
     h.score = st.dbl(11);
     h.snippet = w.fts ? collapse_space(st.text(12)) : lead(st.text(12), 160);
+    if (h.error && h.snippet.empty()) h.snippet = h.error->code + ": " + h.error->message;
     hits.push_back(std::move(h));
   }
   if (st.rc() != SQLITE_DONE) return db_error(db_, st.rc(), info_.path);
