@@ -64,7 +64,13 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
   for (const auto& r : *m) {
     if (r.fields[0] == "feature") continue;  // header
     std::vector<double> v;
-    for (size_t k = 1; k <= kTypeLabels.size(); ++k) v.push_back(std::stod(r.fields[k]));
+    for (size_t k = 1; k <= kTypeLabels.size(); ++k) {
+      double d = 0;
+      if (!lexicon_double(r.fields[k], d))
+        return Error{"lexicon", lexdir + "/type_model.tsv:" + std::to_string(r.line) + ": weight '" + r.fields[k] +
+                                    "' is not a number; run `sagsindeks train` to remake the model"};
+      v.push_back(d);
+    }
     if (r.fields[0] == "(bias)") model.bias = v;
 
     else if (auto it = fidx.find(r.fields[0]); it != fidx.end()) model.w[it->second] = v;

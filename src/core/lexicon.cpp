@@ -1,6 +1,9 @@
 // Lexicon loader shared by every stage.
 #include "core/lexicon.h"
 
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -37,6 +40,26 @@ Result<std::vector<LexiconRow>> load_lexicon(const std::string& path, char sep, 
     rows.push_back(std::move(row));
   }
   return rows;
+}
+
+bool lexicon_int(const std::string& f, long lo, long hi, long& out) {
+  if (f.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  long v = std::strtol(f.c_str(), &end, 10);
+  if (errno || *end || v < lo || v > hi) return false;
+  out = v;
+  return true;
+}
+
+bool lexicon_double(const std::string& f, double& out) {
+  if (f.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(f.c_str(), &end);
+  if (errno || *end || !std::isfinite(v)) return false;
+  out = v;
+  return true;
 }
 
 }  // namespace sagsindeks

@@ -57,7 +57,10 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   if (!rows.ok()) return rows.error();
   std::vector<std::string> forms;
   for (const auto& r : *rows) {
-    x->months_[r.fields[1]] = std::stoi(r.fields[0]);
+    long m = 0;
+    if (!lexicon_int(r.fields[0], 1, 12, m))
+      return Error{"lexicon", lexdir + "/maaneder.tsv:" + std::to_string(r.line) + ": month must be 1-12"};
+    x->months_[r.fields[1]] = static_cast<int>(m);
     forms.push_back(r.fields[1]);
   }
   std::sort(forms.begin(), forms.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
@@ -93,7 +96,9 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->doc_title_ = make("(?:" + kinds["title"] + ")\\s+(?:den\\s+)?$");
   for (auto* re : {&x->dm_list_, &x->dm_item_, &x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
                    &x->doc_label_, &x->doc_line_, &x->doc_title_, &x->doc_meeting_, &x->doc_reference_})
-    if (!(*re)->ok()) return Error{"lexicon", "date pattern does not compile: " + (*re)->error()};
+    if (!(*re)->ok())
+      return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt or dato_etiketter.tsv: date pattern does not compile: " +
+                                  (*re)->error()};
   return std::shared_ptr<const DateExtractor>(x);
 }
 

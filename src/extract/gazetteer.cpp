@@ -48,7 +48,7 @@ Result<std::shared_ptr<const Gazetteer>> Gazetteer::load(const std::string& lexd
   }
   g->alternation_ = "(?:" + alt + ")";
   g->re_ = make_re("(" + alt + ")");
-  if (!g->re_->ok()) return Error{"lexicon", "municipality pattern: " + g->re_->error()};
+  if (!g->re_->ok()) return Error{"lexicon", lexdir + "/kommuner.tsv or kommune_varianter.txt: municipality pattern does not compile: " + g->re_->error()};
   return std::shared_ptr<const Gazetteer>(g);
 }
 

@@ -40,7 +40,7 @@ Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::
   x->genitive_name_ = make_re("(" + x->g_->alternation() + ")(?:'s)?(?:[ ]Kommunes)?[ ](?i:" +
                                             titles + ")(?:,[ ]?|[ ])" + kNamePattern);
   for (auto* re : {&x->title_name_, &x->name_title_, &x->genitive_name_, &x->name_as_title_})
-    if (!(*re)->ok()) return Error{"lexicon", "mayor pattern does not compile: " + (*re)->error()};
+    if (!(*re)->ok()) return Error{"lexicon", lexdir + "/borgmester.tsv: mayor pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const MayorExtractor>(x);
 }
 

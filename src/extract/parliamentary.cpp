@@ -31,7 +31,8 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   x->committee_ = make_re("(?:" + alt["committee_prefix"] + ")\\s+((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*udvalg)(?:s|et)?");
   x->committee_header_ = make_re("(?m)^((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*[Uu]dvalget)\\s+\\d{4}-\\d{2}");
   for (auto* re : {&x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_, &x->committee_, &x->committee_header_})
-    if (!(*re)->ok()) return Error{"lexicon", "parliamentary pattern does not compile: " + (*re)->error()};
+    if (!(*re)->ok())
+      return Error{"lexicon", lexdir + "/folketing.tsv: parliamentary pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const ParliamentaryExtractor>(x);
 }
 

@@ -51,7 +51,7 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
   x->name_line_ = make_re("^(?:(?i:borgmester|overborgmester)[ ])?" + std::string(kNamePattern) +
                                         kPartyPattern + "(?:[ ]?[,/][ ]?.*|[ ]\\p{Ll}+)?$");
   for (auto* re : {&x->closing_, &x->name_line_, &x->byline_})
-    if (!(*re)->ok()) return Error{"lexicon", "signatory pattern does not compile: " + (*re)->error()};
+    if (!(*re)->ok()) return Error{"lexicon", lexdir + "/hilsner.txt, byline.txt or titler.tsv: signatory pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const SignatoryExtractor>(x);
 }
 

@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -107,35 +108,30 @@ struct Utf8Scan {
 };
 
 // Strict UTF-8 (no overlongs, no surrogates, nothing past U+10FFFF), counting both kinds.
+// Decoding is ICU's U8_NEXT (strict: no overlongs, surrogates or code points past U+10FFFF; an
+// ill-formed sequence yields a negative code point and advances past its maximal prefix).
 Utf8Scan scan_utf8(std::string_view s) {
   Utf8Scan r;
-  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size(), i = 0;
-  while (i < n) {
-    unsigned char c = p[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  // ICU indexes with int32_t: scan in slices that fit, cutting only before a lead byte.
+  size_t base = 0;
+  while (base < s.size()) {
+    size_t len = std::min<size_t>(s.size() - base, size_t{1} << 30);
+    while (base + len < s.size() && len > 0 && (p[base + len] & 0xC0) == 0x80) --len;
+    if (len == 0) len = std::min<size_t>(s.size() - base, size_t{1} << 30);
+    int32_t i = 0, n = static_cast<int32_t>(len);
+    while (i < n) {
+      int32_t start = i;
+      UChar32 c;
+      U8_NEXT(p + base, i, n, c);
+      if (c < 0) {
+        if (r.first_invalid == std::string_view::npos) r.first_invalid = base + static_cast<size_t>(start);
+        ++r.invalid;
+      } else if (c >= 0x80) {
+        ++r.valid_multibyte;
+      }
     }
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c == 0xE0) len = 3, lo = 0xA0;
-    else if (c == 0xED) len = 3, hi = 0x9F;
-    else if (c >= 0xE1 && c <= 0xEF) len = 3;
-    else if (c == 0xF0) len = 4, lo = 0x90;
-    else if (c >= 0xF1 && c <= 0xF3) len = 4;
-    else if (c == 0xF4) len = 4, hi = 0x8F;
-    bool ok = len > 0 && i + len <= n && p[i + 1] >= lo && p[i + 1] <= hi;
-    for (size_t k = 2; ok && k < len; ++k) ok = p[i + k] >= 0x80 && p[i + k] <= 0xBF;
-    if (ok) {
-      ++r.valid_multibyte;
-      i += len;
-    } else {
-      if (r.first_invalid == std::string_view::npos) r.first_invalid = i;
-      ++r.invalid;
-      ++i;
-    }
+    base += len;
   }
   return r;
 }
