@@ -12,8 +12,13 @@ std::string upper_first(std::string_view utf8);     // "århus" -> "Århus"
 bool starts_upper(std::string_view utf8);           // first code point is an upper-case letter
 bool starts_lower(std::string_view utf8);
 bool is_letter_at(std::string_view utf8, size_t byte_offset);
-// Code point at byte offset i (i must be at a boundary); advances i past it.
-int32_t next_cp(std::string_view utf8, size_t& i);
+// Code point at byte offset i (i must be at a boundary); advances i past it. -1 at the end.
+// ASCII inline: every character-level pass calls this once per character.
+int32_t next_cp_slow(std::string_view utf8, size_t& i);
+inline int32_t next_cp(std::string_view utf8, size_t& i) {
+  if (i < utf8.size() && static_cast<unsigned char>(utf8[i]) < 0x80) return utf8[i++];
+  return next_cp_slow(utf8, i);
+}
 // Code point ending just before byte offset i; moves i back to its start. Returns -1 at 0.
 int32_t prev_cp(std::string_view utf8, size_t& i);
 // Letter classes of ICU (u_isalpha, u_isupper, u_islower, u_isdigit). ASCII is answered inline: these run
