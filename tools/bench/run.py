@@ -171,12 +171,18 @@ def main():
                 cmd += ["--max-mentions", str(10 ** 9)]  # a 50 MB letter has more than the default
             if "--timeout" in help_an:
                 cmd += ["--timeout", "0"]
-            r = run_rusage(cmd + [path], timeout=a.timeout)
+            # Linear work gets 3x the 5 MB cost per MB (twice, for a busy machine) plus 30 s; a
+            # quadratic stage is cut off there instead of eating the run's 10 minutes.
+            limit = a.timeout
+            if size == 50 and big.get("5mb", {}).get("mb_s"):
+                limit = min(a.timeout, 2 * 3.0 * 10 * (big["5mb"]["wall"] - an["startup_s"]) + an["startup_s"] + 30)
+            r = run_rusage(cmd + [path], timeout=limit)
             net = max(r["wall"] - an["startup_s"], 1e-3)
             r.update(mb=sz, mb_s=sz / net if not r["timeout"] else 0.0)
             big[f"{size}mb"] = r
             rows.append((f"analyze one {size} MB document", r["mb_s"], None,
-                         "timeout" if r["timeout"] else f"rss {r['rss_mb']:.0f} MB, wall {r['wall']:.1f}s", "rc=%s" % r["rc"]))
+                         f"stopped after {r['wall']:.0f}s (over 3x per MB: not linear)" if r["timeout"]
+                         else f"rss {r['rss_mb']:.0f} MB, wall {r['wall']:.1f}s", "rc=%s" % r["rc"]))
         if big["5mb"]["mb_s"] and big["50mb"]["mb_s"]:
             big["ratio_s_per_mb"] = big["5mb"]["mb_s"] / big["50mb"]["mb_s"]
             rows.append(("  s/MB 50 MB / s/MB 5 MB", None, None, f"{big['ratio_s_per_mb']:.2f}x", ""))
@@ -268,6 +274,8 @@ def main():
         v["search_p95_ms"] = results["search"]["p95_ms"] <= TARGETS["search_p95_ms"]
     if "big" in results and "ratio_s_per_mb" in results["big"]:
         v["big_doc_ratio"] = results["big"]["ratio_s_per_mb"] <= TARGETS["big_doc_ratio"]
+    elif "big" in results:
+        v["big_doc_ratio"] = False  # the 50 MB run was stopped
     v["under_10_minutes"] = results["elapsed_s"] < 600
     results["verdicts"] = v
 
