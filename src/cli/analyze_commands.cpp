@@ -3,11 +3,11 @@
 #include <functional>
 #include <iostream>
 #include <map>
-#include <random>
 #include <thread>
 
 #include "analysis/corpus.h"
 #include "analysis/evaluate.h"
+#include "analysis/training.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 
@@ -120,47 +120,6 @@ int cmd_analyze(const std::vector<std::string>& argv) {
 
 namespace {
 
-struct Labelled {
-  std::string doc;
-  Features f;
-  int y;
-  std::vector<int> also;  // type_also: other labels the gold accepts (scored as correct)
-};
-
-// Reads every gold file given and analyses its documents (docs/ beside the gold file).
-bool load_labelled(const std::vector<std::string>& golds, const Resources& r, std::vector<Labelled>& out) {
-  for (const auto& g : golds) {
-    std::ifstream in(g);
-    if (!in) {
-      std::cerr << g << ": cannot open gold file\n";
-      return false;
-    }
-    std::string dir = g.substr(0, g.find_last_of('/') == std::string::npos ? 0 : g.find_last_of('/') + 1) + "docs/";
-    std::string line;
-    AnalyzeOptions o;
-    o.classify = false;
-    while (std::getline(in, line)) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.contains("type")) continue;
-      auto it = std::find(kTypeLabels.begin(), kTypeLabels.end(), j["type"].get<std::string>());
-      if (it == kTypeLabels.end()) continue;
-      FileResult fr = analyze_file(dir + j["doc"].get<std::string>(), r, o);
-      if (fr.error) {
-        std::cerr << fr.source.path << ": " << fr.error->message << "\n";
-        return false;
-      }
-      std::vector<int> also;
-      for (const auto& t : j.value("type_also", nlohmann::json::array())) {
-        auto at = std::find(kTypeLabels.begin(), kTypeLabels.end(), t.get<std::string>());
-        if (at != kTypeLabels.end()) also.push_back(static_cast<int>(at - kTypeLabels.begin()));
-      }
-      out.push_back({j["doc"], r.classifier->features(fr.doc, fr.analysis), static_cast<int>(it - kTypeLabels.begin()), also});
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 int cmd_train(const std::vector<std::string>& argv) {
@@ -180,8 +139,12 @@ int cmd_train(const std::vector<std::string>& argv) {
   }
   auto res = load_resources(a, /*need_model=*/false);
   if (!res) return 2;
-  std::vector<Labelled> data;
-  if (!load_labelled(a.positional, *res, data)) return 2;
+  auto loaded = load_labelled(a.positional, *res);
+  if (!loaded.ok()) {
+    std::cerr << "sagsindeks train: " << loaded.error().message << "\n";
+    return 2;
+  }
+  const std::vector<Labelled>& data = *loaded;
   long folds = 10;
   if (a.options.count("--folds") && !parse_int(a.get("--folds"), 2, 1000, folds)) {
     std::cerr << "sagsindeks train: --folds takes a whole number from 2\n";
@@ -202,36 +165,12 @@ int cmd_train(const std::vector<std::string>& argv) {
     return 2;
   }
   const auto& names = res->classifier->feature_names();
-  // Deterministic fold assignment: a fixed shuffle, so the figure is reproducible.
-  std::vector<size_t> order(data.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::mt19937 rng(20261130);
-  std::shuffle(order.begin(), order.end(), rng);
-  int correct = 0;
-  std::map<std::string, int> confusion;
-  for (long k = 0; k < folds; ++k) {
-    std::vector<Features> xs;
-    std::vector<int> ys;
-    for (size_t i = 0; i < order.size(); ++i)
-      if (static_cast<long>(i % folds) != k) xs.push_back(data[order[i]].f), ys.push_back(data[order[i]].y);
-    TypeModel m = TypeClassifier::train(names, xs, ys, l2, static_cast<int>(iterations));
-    for (size_t i = 0; i < order.size(); ++i) {
-      if (static_cast<long>(i % folds) != k) continue;
-      auto p = TypeClassifier::probabilities(m, data[order[i]].f);
-      int best = static_cast<int>(std::max_element(p.begin(), p.end()) - p.begin());
-      const auto& d = data[order[i]];
-      if (best == d.y || std::find(d.also.begin(), d.also.end(), best) != d.also.end()) ++correct;
-      else confusion[data[order[i]].doc + ": gold " + kTypeLabels[data[order[i]].y] + " predicted " + kTypeLabels[best]]++;
-    }
-  }
-  double acc = data.empty() ? 0 : double(correct) / data.size();
-  std::printf("documents %zu  cue features %zu  folds %ld\ncross-validated type accuracy %.3f (%d/%zu, type_also accepted)\n", data.size(),
-              names.size(), folds, acc, correct, data.size());
-  for (const auto& [k, n] : confusion) std::printf("  %s\n", k.c_str());
-  std::vector<Features> xs;
-  std::vector<int> ys;
-  for (const auto& d : data) xs.push_back(d.f), ys.push_back(d.y);
-  TypeModel m = TypeClassifier::train(names, xs, ys, l2, static_cast<int>(iterations));
+  CrossValidation cv = cross_validate(data, names, static_cast<int>(folds), l2, static_cast<int>(iterations));
+  double acc = cv.accuracy();
+  std::printf("documents %zu  cue features %zu  folds %ld\ncross-validated type accuracy %.3f (%d/%d, type_also accepted)\n",
+              data.size(), names.size(), folds, acc, cv.correct, cv.total);
+  for (const auto& miss : cv.misses) std::printf("  %s\n", miss.c_str());
+  TypeModel m = train_all(data, names, l2, static_cast<int>(iterations));
   std::string out = a.get("--out", res->lexicon_dir + "/type_model.tsv");
   std::ofstream f(out);
   char header[512];

@@ -93,9 +93,12 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->doc_meeting_ = make("(?:" + kinds["meeting"] + ")\\s+(?:(?:" + wds + ")\\s+(?:den\\s+)?)?$");
   x->doc_reference_ = make("(?:^|[^\\pL])(?:" + kinds["reference"] + ")\\s+(?:den\\s+|d\\.\\s*)?$");
   x->doc_line_ = make("(?i)^(?:[\\pL .-]{2,40},\\s*)?(?:den\\s+|d\\.\\s*)?(?:(?:" + wds + ")(?:\\s+den)?\\s+)?$");
-  x->doc_title_ = make("(?:" + kinds["title"] + ")\\s+(?:den\\s+)?$");
+  // A title names the letter: "Statsforvaltningens brev af 8. december 2010", not "har i brev af".
+  x->doc_title_ = make("(?:^|[^\\pL])(?:" + kinds["title"] + ")\\s+(?:den\\s+)?$");
+  x->doc_title_reference_ = make("(?:^|[^\\pL])(?:" + kinds["title_reference"] + ")\\s+(?:" + kinds["title"] +
+                                 ")\\s+(?:den\\s+)?$");
   for (auto* re : {&x->dm_list_, &x->dm_item_, &x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
-                   &x->doc_label_, &x->doc_line_, &x->doc_title_, &x->doc_meeting_, &x->doc_reference_})
+                   &x->doc_label_, &x->doc_line_, &x->doc_title_, &x->doc_meeting_, &x->doc_reference_, &x->doc_title_reference_})
     if (!(*re)->ok())
       return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt or dato_etiketter.tsv: date pattern does not compile: " +
                                   (*re)->error()};
@@ -266,7 +269,8 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     for (auto& d : a.dates) {
       if (d.span.end > first_line_end) break;
       size_t from = d.span.begin > 60 ? d.span.begin - 60 : 0;
-      if (RE2::PartialMatch(text::lower(t.substr(from, d.span.begin - from)), *doc_title_)) {
+      std::string before = text::lower(t.substr(from, d.span.begin - from));
+      if (RE2::PartialMatch(before, *doc_title_) && !RE2::PartialMatch(before, *doc_title_reference_)) {
         chosen = &d;
         rule = "title: brev af";
         break;

@@ -1,10 +1,356 @@
-// Golden cases per dimension and negative lists: what must be found, and what must not.
+// Golden cases per dimension, and negative lists: what must be found, and what must never be.
+// Each case is a small Danish text and the values the record must hold (ANNOTATION.md forms).
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include <unicode/unistr.h>
 
 #include "test_support.h"
 
 namespace sagsindeks {
 namespace {
+
 using test::analyze_text;
+
+std::set<std::string> dates_of(const Analysis& a) {
+  std::set<std::string> s;
+  for (const auto& d : a.dates) s.insert(d.value);
+  return s;
+}
+std::set<std::string> ids_of(const std::vector<IdMention>& v) {
+  std::set<std::string> s;
+  for (const auto& m : v) s.insert(m.value);
+  return s;
+}
+std::set<std::string> munis_of(const Analysis& a) {
+  std::set<std::string> s;
+  for (const auto& m : a.municipalities) s.insert(m.municipality.name);
+  return s;
+}
+std::set<std::string> mayors_of(const Analysis& a) {
+  std::set<std::string> s;
+  for (const auto& m : a.mayors) s.insert(m.name + "|" + (m.municipality ? m.municipality->name : "null"));
+  return s;
+}
+std::set<std::string> signers_of(const Analysis& a) {
+  std::set<std::string> s;
+  for (const auto& m : a.signatories) s.insert(m.name);
+  return s;
+}
+std::set<std::string> areas_of(const Analysis& a) {
+  std::set<std::string> s;
+  for (const auto& e : a.exemptions) s.insert(e.area);
+  return s;
+}
+
+struct Case {
+  const char* text;
+  std::set<std::string> expected;
+};
+
+// ---- dates ---------------------------------------------------------------------------------
+
+TEST(GoldenDates, EveryDanishForm) {
+  const Case cases[] = {
+      {"Dato: 14-12-2020", {"2020-12-14"}},
+      {"Mødet er den 14.12.2020 i salen.", {"2020-12-14"}},
+      {"Udskrevet 2020-12-14.", {"2020-12-14"}},
+      {"Tak for jeres brev af 11. november 2020.", {"2020-11-11"}},
+      {"Vi ses den 1. april 2019 kl. 10.", {"2019-04-01"}},
+      {"mandag den 6. november 2020 i Vejle", {"2020-11-06"}},
+      {"Svar sendt d. 29/9-10 til kommunen.", {"2010-09-29"}},
+      {"Konferencen holdes 1.-3. marts 2021.", {"2021-03-01", "2021-03-03"}},
+      {"Mandag den 4. og tirsdag den 5. december 2006 i Bruxelles.", {"2006-12-04", "2006-12-05"}},
+      {"Frist 5. jan. 2021 og 7. okt. 2022.", {"2021-01-05", "2022-10-07"}},
+      {"Dato: 7. oktober 2022\n\nKL skrev den 29. september til borgmestrene.", {"2022-10-07", "2022-09-29"}},
+      {"Webinarer 4. februar 2022: den 28/2, 4/3 og 10/3.", {"2022-02-04", "2022-02-28", "2022-03-04", "2022-03-10"}},
+      {"Godkendt den 15. december 2015, Skive Kommune den 26. januar.", {"2015-12-15", "2016-01-26"}},
+  };
+  for (const auto& c : cases) EXPECT_EQ(dates_of(analyze_text(c.text)), c.expected) << c.text;
+}
+
+TEST(GoldenDates, NegativeList) {
+  const char* never[] = {
+      "Ring på telefon 33 92 33 00 eller 3392 9300.",       // phone numbers
+      "CPR-nr. 010190-1234 må ikke sendes med e-mail.",      // CPR number
+      "Holmens Kanal 22, 1060 København K",                  // postcode
+      "jf. § 20, stk. 2, og § 5",                            // paragraphs
+      "Beløbet er 1.234.567 kr. og 12,50 kr.",               // amounts
+      "Sagsnr.: 2020-11222",                                 // a case number shaped like a date
+      "Sagsnr.: 330-2018-3619",                              // and one with a year inside
+      "Budget 2016-2019 og april 2016 og år 2023.",          // periods, month-year, a year
+      "i onsdags og i morgen",                               // relative
+      "Økonomiudvalgets møde 23. maj 20",                    // a year cut by extraction
+      "version 1.2.3 og punkt 4.5.6",                        // dotted numbers
+  };
+  for (const char* t : never) EXPECT_TRUE(dates_of(analyze_text(t)).empty()) << t;
+}
+
+TEST(GoldenDates, DocumentDateRules) {
+  struct D {
+    const char* text;
+    const char* date;  // nullptr: none printed
+  } cases[] = {
+      {"Sagsnr.\n\n2020 - 11222\n\nDato\n\n14-12-2020\n\nKære borgmestre\n\nTak for jeres brev af 11. november 2020.", "2020-12-14"},
+      {"Indenrigsministeriet\nKøbenhavn, den 6. april 2011\n\nJeg er glad for at meddele ...", "2011-04-06"},
+      {"Udvalgets medlemmer20. december 2013\nInvitation til møde den 18. februar 2014", "2013-12-20"},
+      {"Statsforvaltningens brev af 8. december 2010 til en borger\n\nDu har klaget.", "2010-12-08"},
+      {"Finansudvalget har i brev af 8. september 2006 stillet mig følgende spørgsmål.", nullptr},
+      {"Økonomiudvalgets beslutning i mødet den 31. marts 2020\n\nMødet startede kl. 15.30.", "2020-03-31"},
+      {"Publiceret 04-02-2022\n\nDer afholdes webinarer den 28/2.", "2022-02-04"},
+  };
+  for (const auto& c : cases) {
+    Analysis a = analyze_text(c.text);
+    if (c.date) {
+      ASSERT_TRUE(a.document_date.has_value()) << c.text;
+      EXPECT_EQ(*a.document_date, c.date) << c.text;
+      EXPECT_FALSE(a.document_date_rule.empty());
+    } else {
+      EXPECT_FALSE(a.document_date.has_value()) << c.text;
+    }
+  }
+}
+
+// ---- case and document numbers ---------------------------------------------------------------
+
+TEST(GoldenIdentifiers, Labels) {
+  struct I {
+    const char* text;
+    std::set<std::string> cases, docs;
+  } cases[] = {
+      {"**Sagsnr.**\n\n2020 - 11222\n\n**Doknr.**\n\n348577", {"2020-11222"}, {"348577"}},
+      {"Sagsnr.: 1803892\nDok. nr.: 612677", {"1803892"}, {"612677"}},
+      {"Sagsbeh.: SUMHBGSags nr.: 1200937Dok nr.: 791559", {"1200937"}, {"791559"}},
+      {"J.nr. NST-4101-00052Den 11. februar 2011", {"NST-4101-00052"}, {}},
+      {"RIO/ J.nr. 2011-7858", {"2011-7858"}, {}},
+      {"Sags ID: SAG-2015-01536", {"SAG-2015-01536"}, {}},
+      {"Vores sag\n04-201-52/101-0012", {"04-201-52/101-0012"}, {}},
+      {"JOURNAL NR.: /581 SAGSBEHANDLER: TIM", {"/581"}, {}},
+      {"Sag: 306-2009-600\nDok. 306-2019-263412", {"306-2009-600"}, {"306-2019-263412"}},
+      {"Dato:\nSagsnr.:\nDok.:\n13. oktober 2023\nKontoret\n2023-0030-9466\n2978645", {"2023-0030-9466"}, {"2978645"}},
+      {"Sagsnummer i F2\n\n2022-0319547", {"2022-0319547"}, {}},
+  };
+  for (const auto& c : cases) {
+    Analysis a = analyze_text(c.text);
+    EXPECT_EQ(ids_of(a.case_numbers), c.cases) << c.text;
+    EXPECT_EQ(ids_of(a.document_numbers), c.docs) << c.text;
+  }
+}
+
+TEST(GoldenIdentifiers, NegativeList) {
+  const char* never[] = {
+      "Telefon 33 92 33 00, CVR 12854358, EAN 5798000862005",  // phone, CVR, EAN
+      "CPR-nr. 010190-1234",                                   // CPR number
+      "1060 København K",                                      // postcode
+      "jf. § 20, stk. 2",                                      // paragraph
+      "Beløbet er 1.234.567 kr.",                              // amount
+      "Vores ref.: ABC",                                       // initials, not an identifier
+      "Sag 12 på dagsordenen",                                 // agenda point
+      "14-12-2020",                                            // a date without a label
+      "Sagsnummer.: SAGSBEHANDLER: Lise",                      // a label with no value
+      "Dokumentation af sagen",                                // a word starting like a label
+  };
+  for (const char* t : never) {
+    Analysis a = analyze_text(t);
+    EXPECT_TRUE(a.case_numbers.empty() && a.document_numbers.empty()) << t;
+  }
+}
+
+// ---- municipalities ---------------------------------------------------------------------------
+
+TEST(GoldenMunicipalities, InflectionsAndCoordination) {
+  const Case cases[] = {
+      {"Københavns Kommune har besluttet", {"København"}},
+      {"Ishøj og Vallensbæk Kommuner ser store perspektiver", {"Ishøj", "Vallensbæk"}},
+      {"Det gælder for Dragør og Tårnby Kommuner.", {"Dragør", "Tårnby"}},
+      {"Langeland, Middelfart og Viborg Kommune har siden 2021", {"Langeland", "Middelfart", "Viborg"}},
+      {"Vallensbæk Jobcenter varetager indsatsen", {"Vallensbæk"}},
+      {"Ishøj Byråd vedtog budgettet", {"Ishøj"}},
+      {"Du mente, at Århus Kommune overtrådte loven", {"Aarhus"}},
+      {"byrådet i Odsherred har besluttet", {"Odsherred"}},
+      {"Århusborgmester Jacob Bundsgaard mener", {"Aarhus"}},
+      {"kommunerne Albertslund, Brøndby og Glostrup", {"Albertslund", "Brøndby", "Glostrup"}},
+      {"Bornholms Regionskommune", {"Bornholm"}},
+      {"ny 2. viceborgmester i Lolland kommune", {"Lolland"}},
+  };
+  for (const auto& c : cases) EXPECT_EQ(munis_of(analyze_text(c.text)), c.expected) << c.text;
+}
+
+TEST(GoldenMunicipalities, NegativeList) {
+  const char* never[] = {
+      "Holmens Kanal 22\n1060 København K",           // postal town in an address block
+      "Statsforvaltningen\nStoretorv\n6200 Aabenraa",  // postal town
+      "Vejlevej 12, 7100 Vejle",                       // street and town
+      "Mødet holdes i Odense og i Aarhus.",            // towns, not authorities
+      "Odensevej og Kolding Å",                        // not word-bounded / a river
+      "Region Midtjylland",                            // a region
+  };
+  for (const char* t : never) EXPECT_TRUE(munis_of(analyze_text(t)).empty()) << t;
+}
+
+// ---- mayors -----------------------------------------------------------------------------------
+
+TEST(GoldenMayors, FormsAndMunicipality) {
+  const Case cases[] = {
+      {"Borgmester Henrik Rasmussen\n\nVallensbæk Kommune\n\nBorgmester Ole Bjørstorp\n\nIshøj Kommune",
+       {"Henrik Rasmussen|Vallensbæk", "Ole Bjørstorp|Ishøj"}},
+      {"Ole Bjørstorp\nBorgmester, Ishøj Kommune", {"Ole Bjørstorp|Ishøj"}},
+      {"I Esbjerg Kommune udtaler borgmester Jesper Frost Rasmussen (V), at", {"Jesper Frost Rasmussen|Esbjerg"}},
+      {"Århusborgmester Jacob Bundsgaard mener", {"Jacob Bundsgaard|Aarhus"}},
+      {"Odders borgmester, Elvin J. Hansen, foreslog", {"Elvin J. Hansen|Odder"}},
+      {"udfordringer, som f.eks. Høje-Taastrups borgmester Michael Ziegler giver", {"Michael Ziegler|Høje-Taastrup"}},
+      {"nu med Sofia Osmani (K) som borgmester i Lyngby-Taarbæk", {"Sofia Osmani|Lyngby-Taarbæk"}},
+      {"Deltagere: Overborgmester Frank Jensen (A)", {"Frank Jensen|null"}},
+  };
+  for (const auto& c : cases) EXPECT_EQ(mayors_of(analyze_text(c.text)), c.expected) << c.text;
+}
+
+TEST(GoldenMayors, NegativeList) {
+  const char* never[] = {
+      "Lars Bostrøm (DF) bliver ny viceborgmester",
+      "Henrik Jacobsen (K) tager posten som ny viceborgmester i Lolland kommune.",
+      "fhv. borgmester Knud Jensen",
+      "tidligere borgmester Knud Jensen",
+      "rådmand Ole Hansen",
+      "Borgmesteren indstiller, at sagen godkendes.",
+      "Kære borgmester",
+      "Orientering fra borgmester og kommunaldirektør",
+  };
+  for (const char* t : never) EXPECT_TRUE(analyze_text(t).mayors.empty()) << t;
+}
+
+// ---- signatories ------------------------------------------------------------------------------
+
+TEST(GoldenSignatories, Blocks) {
+  struct S {
+    const char* text;
+    std::set<std::string> names;
+  } cases[] = {
+      {"Tak for brevet.\n\nMed venlig hilsen\n\nAstrid Krag", {"Astrid Krag"}},
+      {"Med venlig hilsen\n\nOle Bjørstorp\nBorgmester, Ishøj Kommune\n\n\nHenrik Rasmussen\nBorgmester, Vallensbæk Kommune",
+       {"Ole Bjørstorp", "Henrik Rasmussen"}},
+      {"som hermed besvares.\nKaren Ellemann\n/\nRikke Hvid Danielsen", {"Karen Ellemann", "Rikke Hvid Danielsen"}},
+      {"endeligt svar.\nKarsten Lauritzen\n/ Claus F. Houmann", {"Karsten Lauritzen", "Claus F. Houmann"}},
+      {"Svaret bedes sendt.På udvalgets vegne\nLiv Holm Andersenformand\n1/1", {"Liv Holm Andersen"}},
+      {"Af Finn Gunst, Fuglsang Allé 116\n\nI vores lokale avis kunne vi læse", {"Finn Gunst"}},
+  };
+  for (const auto& c : cases) EXPECT_EQ(signers_of(analyze_text(c.text)), c.names) << c.text;
+}
+
+TEST(GoldenSignatories, RolesAndNegatives) {
+  Analysis a = analyze_text("Med venlig hilsen\n\nJesper Kaas Schmidt\nKommunaldirektør\n\nRanders Kommune");
+  ASSERT_EQ(a.signatories.size(), 1u);
+  EXPECT_EQ(a.signatories[0].role, "official");
+  const char* never[] = {
+      "Med venlig hilsen\n\nRanders Kommune\nByrådssekretariatet",
+      "Med venlig hilsen\n\nSocial- og Indenrigsministeriet",
+      "Med Jægerhilsen\n\nEstvad Rønbjerg Jagtforening",
+  };
+  for (const char* t : never) EXPECT_TRUE(analyze_text(t).signatories.empty()) << t;
+}
+
+// ---- parliamentary questions ------------------------------------------------------------------
+
+TEST(GoldenParliamentary, NumberSeriesCommittee) {
+  Analysis a = analyze_text(
+      "Folketingets Sundheds- og Ældreudvalg har den 3. maj 2018 stillet følgende spørgsmål nr. 940 (Alm. del) til "
+      "sundhedsministeren, som hermed besvares.");
+  ASSERT_TRUE(a.parliamentary_question);
+  EXPECT_EQ(a.parliamentary_question->number, "940");
+  EXPECT_EQ(a.parliamentary_question->series, "alm. del");
+  EXPECT_EQ(a.parliamentary_question->committee.value_or(""), "Sundheds- og Ældreudvalget");
+
+  a = analyze_text("Folketingets Socialudvalgs brev af 18. april 2012: svar på spørgsmål nr. 5 (ad L 140).");
+  ASSERT_TRUE(a.parliamentary_question);
+  EXPECT_EQ(a.parliamentary_question->number, "5");
+  EXPECT_EQ(a.parliamentary_question->series, "L 140");
+
+  a = analyze_text("Folketinget\nSPØRGSMÅL NR. S 491\nTil ministeren");
+  ASSERT_TRUE(a.parliamentary_question);
+  EXPECT_EQ(a.parliamentary_question->number, "S 491");
+  EXPECT_EQ(a.parliamentary_question->series, "§ 20");
+  EXPECT_FALSE(a.parliamentary_question->committee.has_value());
+}
+
+TEST(GoldenParliamentary, NegativeList) {
+  const char* never[] = {
+      "Spørgsmålet er, om kommunen må det.",
+      "Vi har et spørgsmål til kommunen om skolen.",
+      "jf. § 20 i loven",
+  };
+  for (const char* t : never) EXPECT_FALSE(analyze_text(t).parliamentary_question.has_value()) << t;
+}
+
+// ---- exemptions -------------------------------------------------------------------------------
+
+TEST(GoldenExemptions, Areas) {
+  const Case cases[] = {
+      {"ønsker om frigørelse fra kravet om samarbejde", {"samarbejde"}},
+      {"Kommunerne frisættes fra regler på ældreområdet.", {"aeldre"}},
+      {"velfærdsaftaler på dagtilbuds- og folkeskoleområdet", {"dagtilbud", "folkeskole"}},
+      {"Kommunen søger dispensation fra dokumentationskrav.", {"administration"}},
+      {"Kommunerne frisættes fra de statslige regler.", {"general"}},
+      {"Følgende områder ønskes med i frikommuneforsøget:\n1. Flere i beskæftigelse\n2. Den fleksible folkeskole",
+       {"beskaeftigelse", "folkeskole"}},
+  };
+  for (const auto& c : cases) EXPECT_EQ(areas_of(analyze_text(c.text)), c.expected) << c.text;
+}
+
+TEST(GoldenExemptions, NegativeList) {
+  const char* never[] = {
+      "Ældreområdet får flere penge i budgettet.",       // an area, no exemption
+      "Skolen er fri for elever i sommerferien.",        // no area, no rules
+      "Vi har ingen bemærkninger til høringen.",
+  };
+  for (const char* t : never) EXPECT_TRUE(areas_of(analyze_text(t)).empty()) << t;
+}
+
+// ---- the type and the record ------------------------------------------------------------------
+
+TEST(GoldenType, EvidenceAndConfidence) {
+  Analysis a = analyze_text(
+      "Folketingets Sundhedsudvalg har den 24. marts 2011 stillet følgende spørgsmål nr. 566 (Alm. del) til "
+      "ministeren, som hermed besvares.\nSpørgsmål nr. 566:\nHvad er ministerens holdning?\nSvar:\nDer henvises til "
+      "besvarelsen.\nMed venlig hilsen\nBertel Haarder");
+  EXPECT_EQ(a.type.label, "parliamentary_answer");
+  EXPECT_GT(a.type.confidence, 0.5);
+  EXPECT_LE(a.type.confidence, 1.0);
+  EXPECT_FALSE(a.type.evidence.empty());
+}
+
+TEST(GoldenRecord, SpansCutOutTheirText) {
+  Document doc;
+  Analysis a = analyze_text(
+      "Københavns Kommune\nSagsnr.: 2020-11222\nDato: 14. december 2020\n\nKære Ærø Kommune\n\nMed venlig hilsen\n\n"
+      "Borgmester Ole Bjørstorp\nIshøj Kommune",
+      &doc);
+  auto j = to_json(doc, a, true);
+  std::u32string text;
+  {
+    std::string t = j["text"];
+    icu::UnicodeString u = icu::UnicodeString::fromUTF8(t);
+    for (int32_t i = 0; i < u.length();) {
+      UChar32 c = u.char32At(i);
+      text.push_back(static_cast<char32_t>(c));
+      i += U16_LENGTH(c);
+    }
+  }
+  auto cut = [&](const nlohmann::ordered_json& span) {
+    std::u32string s = text.substr(span[0].get<size_t>(), span[1].get<size_t>() - span[0].get<size_t>());
+    icu::UnicodeString u = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(s.data()), static_cast<int32_t>(s.size()));
+    std::string out;
+    u.toUTF8String(out);
+    return out;
+  };
+  for (const char* field : {"dates", "case_numbers"})
+    for (const auto& m : j[field]) EXPECT_EQ(cut(m["span"]), m["text"].get<std::string>()) << field;
+  ASSERT_FALSE(j["municipalities"].empty());
+  for (const auto& m : j["municipalities"])
+    for (const auto& sp : m["mentions"]) EXPECT_FALSE(cut(sp).empty());
+  EXPECT_EQ(j["schema"], "sagsindeks.analysis/1");
+}
+
 }  // namespace
 }  // namespace sagsindeks
