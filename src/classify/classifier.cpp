@@ -85,31 +85,50 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
   f.x.assign(names_.size(), 0.0);
   f.evidence.assign(names_.size(), "");
   const std::string& t = doc.text;
-  // The set tells which cues fire anywhere; only those are run again for counts and evidence.
+  // One pass of the cue set per line; a cue that fires on a line is counted there (up to kCap
+  // in all), and its first line is searched again for the evidence text. Cost: one DFA pass over the
+  // text plus one short match per fired cue.
+  std::vector<int> lines_fired(cues_.size(), 0);  // occurrences, counted up to kCap
+  std::vector<size_t> first_line(cues_.size(), std::string::npos);
   std::vector<int> fired;
-  set_->Match(t, &fired);
-  std::sort(fired.begin(), fired.end());
-  for (int k : fired) {
-    size_t fi = cue_index_[k];
-    re2::StringPiece m;
-    int n = 0;
-    size_t pos = 0;
-    while (n < kCap && pos <= t.size() && cues_[k]->Match(t, pos, t.size(), RE2::UNANCHORED, &m, 1)) {
-      ++n;
-      size_t at = m.data() - t.data();
-      pos = at + std::max<size_t>(m.size(), 1);
-      if (f.evidence[fi].empty()) {
-        std::string e(m.data(), std::min<size_t>(m.size(), 60));
-        // The pattern's leading non-letter guard is not evidence.
-        if (!e.empty() && (e[0] == ' ' || e[0] == '\n' || e[0] == '(' || e[0] == ',' || e[0] == '.')) e.erase(0, 1);
-        f.evidence[fi] = e;
-      }
-      if (at < kEarly) {
-        f.x[fi + 1] = 1.0;
-        if (f.evidence[fi + 1].empty()) f.evidence[fi + 1] = f.evidence[fi];
+  size_t ls = 0;
+  while (ls < t.size()) {
+    size_t le = t.find('\n', ls);
+    if (le == std::string::npos) le = t.size();
+    fired.clear();
+    if (le > ls && set_->Match(re2::StringPiece(t.data() + ls, le - ls), &fired)) {
+      for (int k : fired) {
+        if (lines_fired[k] == 0) first_line[k] = ls;
+        // Occurrences on this line, up to the cap.
+        // The line alone is the subject, as for the set: "^" is the line's start.
+        re2::StringPiece line(t.data() + ls, le - ls), m;
+        size_t p = 0;
+        while (lines_fired[k] < kCap && p < line.size() && cues_[k]->Match(line, p, line.size(), RE2::UNANCHORED, &m, 1)) {
+          ++lines_fired[k];
+          size_t at = static_cast<size_t>(m.data() - t.data());
+          if (at < kEarly) f.x[cue_index_[k] + 1] = 1.0;
+          p = at - ls + std::max<size_t>(m.size(), 1);
+        }
       }
     }
-    f.x[fi] = std::max(f.x[fi], std::min(n, kCap) / double(kCap));
+    ls = le + 1;
+  }
+  for (size_t k = 0; k < cues_.size(); ++k) {
+    if (!lines_fired[k]) continue;
+    size_t fi = cue_index_[k];
+    f.x[fi] = std::max(f.x[fi], std::min(lines_fired[k], kCap) / double(kCap));
+    if (f.evidence[fi].empty()) {
+      size_t le = t.find('\n', first_line[k]);
+      if (le == std::string::npos) le = t.size();
+      re2::StringPiece line(t.data() + first_line[k], le - first_line[k]), m;
+      if (cues_[k]->Match(line, 0, line.size(), RE2::UNANCHORED, &m, 1)) {
+        std::string e(m.data(), std::min<size_t>(m.size(), 60));
+        // The pattern's leading non-letter guard is not evidence.
+        if (!e.empty() && (e[0] == ' ' || e[0] == '(' || e[0] == ',' || e[0] == '.')) e.erase(0, 1);
+        f.evidence[fi] = e;
+      }
+    }
+    if (f.x[fi + 1] != 0 && f.evidence[fi + 1].empty()) f.evidence[fi + 1] = f.evidence[fi];
   }
   size_t s = names_.size() - kStructural.size();
   f.x[s + 0] = a.parliamentary_question ? 1 : 0;

@@ -81,7 +81,10 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-|til|og)\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
                    "[ ,]+(\\d{4})");
   // Day/month without a year after "den", and the items coordinated with it: "den 28/2, 4/3 og 10/3".
-  x->dm_list_ = make("(?i)(?:^|[^\\pL])den\\s+(\\d{1,2}/\\d{1,2}(?:(?:,\\s*|\\s+og\\s+)\\d{1,2}/\\d{1,2})*)(?:[^\\d/-]|$)");
+  x->dm_list_ = make("(\\d{1,2}/\\d{1,2}(?:(?:,\\s*|\\s+og\\s+)\\d{1,2}/\\d{1,2})*)(?:[^\\d/-]|$)");
+  x->den_before_ = make("(?i)(?:^|[^\\pL])den\\s+$");
+  x->cut_year_ = make("^\\s\\d{1,3}(?:\\D|$)");
+  x->clock_ = make("\\d{1,2}[:.]\\d{2}(?::\\d{2})?");
   x->dm_item_ = make("(\\d{1,2})/(\\d{1,2})");
   x->named_noyear_ = make("(?i)(\\d{1,2})\\.\\s?" + month + "(?:[^\\pL\\pN]|$)");
   auto dl = load_lexicon(lexdir + "/dato_etiketter.tsv", '\t', 2);
@@ -97,7 +100,7 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->doc_title_ = make("(?:^|[^\\pL])(?:" + kinds["title"] + ")\\s+(?:den\\s+)?$");
   x->doc_title_reference_ = make("(?:^|[^\\pL])(?:" + kinds["title_reference"] + ")\\s+(?:" + kinds["title"] +
                                  ")\\s+(?:den\\s+)?$");
-  for (auto* re : {&x->dm_list_, &x->dm_item_, &x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
+  for (auto* re : {&x->dm_list_, &x->den_before_, &x->cut_year_, &x->clock_, &x->dm_item_, &x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
                    &x->doc_label_, &x->doc_line_, &x->doc_title_, &x->doc_meeting_, &x->doc_reference_, &x->doc_title_reference_})
     if (!(*re)->ok())
       return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt or dato_etiketter.tsv: date pattern does not compile: " +
@@ -111,98 +114,95 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
   auto add = [&](size_t b, size_t e, int y, int m, int d, const char* rule) {
     if (!valid(y, m, d)) return;
     if (inside(a.case_numbers, b, e) || inside(a.document_numbers, b, e)) return;
-    for (const auto& [k, v] : found)
-      if (b < k.second && e > k.first) return;  // first rule wins; rules run most specific first
+    // Mentions never overlap, so only the one starting last before `e` can overlap [b, e):
+    // first rule wins, and rules run most specific first.
+    auto it = found.lower_bound({static_cast<uint32_t>(e), 0});
+    if (it != found.begin() && std::prev(it)->first.second > b) return;
     found[{static_cast<uint32_t>(b), static_cast<uint32_t>(e)}] =
         DateMention{iso(y, m, d), t.substr(b, e - b), {static_cast<uint32_t>(b), static_cast<uint32_t>(e)},
                     "reference", rule};
   };
-  auto month_of = [&](std::string s) {
-    s = text::lower(s);
-    auto it = months_.find(s);
+  auto month_of = [&](std::string_view s) {
+    auto it = months_.find(text::lower(s));
     return it == months_.end() ? 0 : it->second;
   };
-  re2::StringPiece in(t), g[6];
+  auto num = [](re2::StringPiece p) { return std::stoi(std::string(p.data(), p.size())); };
+  // Every date form starts with a digit: each pattern is tried anchored at the start of each
+  // digit run, in a window of kWindow bytes, instead of scanning the whole text once per pattern.
+  // Cost: O(digit runs × patterns), independent of the letters between them.
+  constexpr size_t kWindow = 120;
+  std::vector<size_t> starts;
+  for (size_t i = 0; i < t.size(); ++i)
+    if (t[i] >= '0' && t[i] <= '9' && (i == 0 || t[i - 1] < '0' || t[i - 1] > '9')) starts.push_back(i);
+  re2::StringPiece g[6];
+  auto each = [&](const RE2& re, int groups, auto&& fn) {
+    for (size_t p : starts) {
+      size_t end = std::min(t.size(), p + kWindow);
+      while (end < t.size() && end > p && (static_cast<unsigned char>(t[end]) & 0xC0) == 0x80) --end;
+      if (re.Match(t, p, end, RE2::ANCHOR_START, g, groups + 1)) fn(p);
+    }
+  };
+  auto pos = [&](re2::StringPiece p) { return static_cast<size_t>(p.data() - t.data()); };
   // Ranges first: "1.-3. marts 2021" gives both ends.
-  in = t;
-  while (RE2::FindAndConsume(&in, *range_, &g[0], &g[1], &g[2], &g[3])) {
-    int mo = month_of(std::string(g[2]));
-    int y = std::stoi(std::string(g[3]));
-    size_t b = g[0].data() - t.data(), e = g[3].data() + g[3].size() - t.data();
-    if (b > 0 && text::is_digit(static_cast<unsigned char>(t[b - 1]))) continue;
-    size_t mid = g[1].data() - t.data();
-    add(b, g[0].data() + g[0].size() - t.data(), y, mo, std::stoi(std::string(g[0])), "d.-d. month yyyy");
-    add(mid, e, y, mo, std::stoi(std::string(g[1])), "d.-d. month yyyy");
-  }
-  in = t;
-  while (RE2::FindAndConsume(&in, *named_, &g[0], &g[1], &g[2])) {
-    size_t b = g[0].data() - t.data(), e = g[2].data() + g[2].size() - t.data();
-    if (b > 0 && text::is_digit(static_cast<unsigned char>(t[b - 1]))) continue;
-    if (e < t.size() && text::is_digit(static_cast<unsigned char>(t[e]))) continue;
-    add(b, e, std::stoi(std::string(g[2])), month_of(std::string(g[1])), std::stoi(std::string(g[0])),
-        "d. month yyyy");
-  }
-  in = t;
-  while (RE2::FindAndConsume(&in, *iso_, &g[0], &g[1], &g[2])) {
-    size_t b = g[0].data() - t.data(), e = g[2].data() + g[2].size() - t.data();
-    if (!isolated(t, b, e)) continue;
-    add(b, e, std::stoi(std::string(g[0])), std::stoi(std::string(g[1])), std::stoi(std::string(g[2])), "yyyy-mm-dd");
-  }
-  in = t;
-  while (RE2::FindAndConsume(&in, *numeric_, &g[0], &g[1], &g[2], &g[3], &g[4])) {
-    size_t b = g[0].data() - t.data(), e = g[4].data() + g[4].size() - t.data();
-    if (!isolated(t, b, e)) continue;
-    if (g[1] != g[3]) continue;  // "1.2-2020" mixes separators: not a date
+  each(*range_, 4, [&](size_t b) {
+    if (b > 0 && text::is_digit(static_cast<unsigned char>(t[b - 1]))) return;
+    int mo = month_of(g[3]), y = num(g[4]);
+    add(b, pos(g[1]) + g[1].size(), y, mo, num(g[1]), "d.-d. month yyyy");
+    add(pos(g[2]), pos(g[4]) + g[4].size(), y, mo, num(g[2]), "d.-d. month yyyy");
+  });
+  each(*named_, 3, [&](size_t b) {
+    size_t e = pos(g[3]) + g[3].size();
+    if (e < t.size() && text::is_digit(static_cast<unsigned char>(t[e]))) return;
+    add(b, e, num(g[3]), month_of(g[2]), num(g[1]), "d. month yyyy");
+  });
+  each(*iso_, 3, [&](size_t b) {
+    size_t e = pos(g[3]) + g[3].size();
+    if (isolated(t, b, e)) add(b, e, num(g[1]), num(g[2]), num(g[3]), "yyyy-mm-dd");
+  });
+  each(*numeric_, 5, [&](size_t b) {
+    size_t e = pos(g[5]) + g[5].size();
+    if (!isolated(t, b, e)) return;
+    if (g[2] != g[4]) return;  // "1.2-2020" mixes separators: not a date
     // Two-digit years only with a strong separator: "14.12.20" yes, "1-2-20" no.
-    if (g[4].size() == 2 && g[1] == "-") continue;
-    add(b, e, year_of(std::string(g[4])), std::stoi(std::string(g[2])), std::stoi(std::string(g[0])),
-        g[4].size() == 4 ? "dd-mm-yyyy" : "dd.mm.yy");
-  }
-  in = t;
-  while (RE2::FindAndConsume(&in, *slash_dash_, &g[0], &g[1], &g[2])) {
-    size_t b = g[0].data() - t.data(), e = g[2].data() + g[2].size() - t.data();
-    if (!isolated(t, b, e)) continue;
-    add(b, e, year_of(std::string(g[2])), std::stoi(std::string(g[1])), std::stoi(std::string(g[0])), "d/m-yy");
-  }
+    if (g[5].size() == 2 && g[2] == "-") return;
+    add(b, e, year_of(std::string(g[5])), num(g[3]), num(g[1]), g[5].size() == 4 ? "dd-mm-yyyy" : "dd.mm.yy");
+  });
+  each(*slash_dash_, 3, [&](size_t b) {
+    size_t e = pos(g[3]) + g[3].size();
+    if (isolated(t, b, e)) add(b, e, year_of(std::string(g[3])), num(g[2]), num(g[1]), "d/m-yy");
+  });
 
   // Year-less "den 29. september": the year of the nearest full date before it, else after it;
   // a month more than six months before that date's month is in the next year (December, then
   // "26. januar").
-  auto year_near = [](const DateMention& ref, int month) {
+  std::vector<DateMention> full_list;
+  for (const auto& [k, v] : found) full_list.push_back(v);
+  auto year_near = [&](size_t at, int month) {
+    auto it = std::lower_bound(full_list.begin(), full_list.end(), at,
+                               [](const DateMention& d, size_t p) { return d.span.begin < p; });
+    const DateMention& ref = it == full_list.begin() ? full_list.front() : *std::prev(it);
     int y = std::stoi(ref.value.substr(0, 4)), m = std::stoi(ref.value.substr(5, 2));
     return month + 6 < m ? y + 1 : y;
   };
-  std::vector<std::pair<size_t, DateMention>> full(found.begin() == found.end() ? 0 : 0);
-  std::vector<DateMention> full_list;
-  for (const auto& [k, v] : found) full_list.push_back(v);
-  in = t;
-  while (RE2::FindAndConsume(&in, *named_noyear_, &g[0], &g[1])) {
-    size_t b = g[0].data() - t.data(), e = g[1].data() + g[1].size() - t.data();
-    if (e < t.size() && t[e] == '.') ++e;
-    if (b > 0 && (text::is_digit(static_cast<unsigned char>(t[b - 1])) || t[b - 1] == '.')) continue;
-    // "23. maj 20": a year cut by extraction is no evidence of any year.
-    if (RE2::PartialMatch(std::string_view(t).substr(e, 5), "^\\s\\d{1,3}(?:\\D|$)")) continue;
-    // "1. maj" in a list of dates without a year and no full date anywhere: not evident.
-    if (full_list.empty()) continue;
-    const DateMention* best = nullptr;
-    for (const auto& f : full_list)
-      if (f.span.begin < b) best = &f;
-    if (!best) best = &full_list.front();
-    add(b, e, year_near(*best, month_of(std::string(g[1]))), month_of(std::string(g[1])), std::stoi(std::string(g[0])),
-        "d. month (year from context)");
-  }
-  in = t;
-  while (RE2::FindAndConsume(&in, *dm_list_, &g[0])) {
-    if (full_list.empty()) break;
-    re2::StringPiece items = g[0], d, m;
-    while (RE2::FindAndConsume(&items, *dm_item_, &d, &m)) {
-      size_t b = d.data() - t.data(), e = m.data() + m.size() - t.data();
-      const DateMention* best = &full_list.front();
-      for (const auto& f : full_list)
-        if (f.span.begin < b) best = &f;
-      int mo = std::stoi(std::string(m));
-      add(b, e, year_near(*best, mo), mo, std::stoi(std::string(d)), "den d/m (year from context)");
-    }
+  if (!full_list.empty()) {
+    each(*named_noyear_, 2, [&](size_t b) {
+      size_t e = pos(g[2]) + g[2].size();
+      if (e < t.size() && t[e] == '.') ++e;
+      if (b > 0 && (text::is_digit(static_cast<unsigned char>(t[b - 1])) || t[b - 1] == '.')) return;
+      // "23. maj 20": a year cut by extraction is no evidence of any year.
+      if (RE2::PartialMatch(std::string_view(t).substr(e, 5), *cut_year_)) return;
+      int mo = month_of(g[2]);
+      add(b, e, year_near(b, mo), mo, num(g[1]), "d. month (year from context)");
+    });
+    // "den 28/2, 4/3 og 10/3": a list after "den".
+    each(*dm_list_, 1, [&](size_t b) {
+      if (!RE2::PartialMatch(std::string_view(t).substr(b >= 5 ? b - 5 : 0, b >= 5 ? 5 : b), *den_before_)) return;
+      re2::StringPiece items = g[1], d, m;
+      while (RE2::FindAndConsume(&items, *dm_item_, &d, &m)) {
+        int mo = num(m);
+        add(pos(d), pos(m) + m.size(), year_near(pos(d), mo), mo, num(d), "den d/m (year from context)");
+      }
+    });
   }
 
   for (auto& [k, v] : found) a.dates.push_back(v);
@@ -218,7 +218,12 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     size_t p = t.find('\n', pos);
     return p == std::string::npos ? t.size() : p;
   };
-  auto line_no = [&](size_t pos) { return std::count(t.begin(), t.begin() + static_cast<long>(pos), '\n'); };
+  // Line number of `pos`, counted only as far as the letterhead rule looks (cost bounded).
+  auto line_no = [&](size_t pos) {
+    long n = 0;
+    for (size_t i = 0; i < pos && n <= 8; ++i) n += t[i] == '\n';
+    return n;
+  };
   DateMention* chosen = nullptr;
   std::string rule;
   for (auto& d : a.dates) {
@@ -235,7 +240,7 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
       rule = "Dato: label";
       break;
     }
-    if (RE2::FullMatch(own, *doc_line_) && (after.empty() || after == "." || RE2::FullMatch(after, "\\d{1,2}[:.]\\d{2}(?::\\d{2})?"))) {
+    if (RE2::FullMatch(own, *doc_line_) && (after.empty() || after == "." || RE2::FullMatch(after, *clock_))) {
       chosen = &d;
       rule = "date line";
       break;

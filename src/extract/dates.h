@@ -22,7 +22,7 @@ class DateExtractor {
 
  private:
   std::unordered_map<std::string, int> months_;
-  std::unique_ptr<RE2> dm_list_, dm_item_, numeric_, iso_, named_, range_, named_noyear_, slash_dash_;
+  std::unique_ptr<RE2> dm_list_, den_before_, cut_year_, clock_, dm_item_, numeric_, iso_, named_, range_, named_noyear_, slash_dash_;
   std::unique_ptr<RE2> doc_label_, doc_line_, doc_title_, doc_meeting_, doc_reference_, doc_title_reference_;
 };
 
