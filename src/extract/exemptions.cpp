@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/lexicon.h"
+#include "core/re.h"
 #include "core/text.h"
 
 namespace sagsindeks {
@@ -67,15 +68,34 @@ Result<std::shared_ptr<const ExemptionExtractor>> ExemptionExtractor::create(con
     else if (r.fields[0] == "area") x->areas_.push_back({r.fields[2], r.fields[1]});
     else if (r.fields[0] == "general") x->general_.push_back(r.fields[2]);
   }
+  std::string alt;
+  for (const auto& w : x->triggers_) alt += (alt.empty() ? "" : "|") + RE2::QuoteMeta(w);
+  x->trigger_re_ = make_re("(?i)(?:^|[^\\pL])(" + alt + ")");
+  if (!x->trigger_re_->ok())
+    return Error{"lexicon", lexdir + "/undtagelser.tsv: trigger pattern does not compile: " + x->trigger_re_->error()};
   return std::shared_ptr<const ExemptionExtractor>(x);
 }
 
 void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
   const std::string& t = doc.text;
+  // One pass for the triggers; a text without one has no exemption and costs nothing more.
+  std::vector<size_t> trigger_at;
+  re2::StringPiece in(t), m;
+  while (RE2::FindAndConsume(&in, *trigger_re_, &m)) trigger_at.push_back(static_cast<size_t>(m.data() - t.data()));
+  if (trigger_at.empty()) return;
   auto sents = sentences(t);
-  std::vector<std::string> lowered;
-  lowered.reserve(sents.size());
-  for (const auto& s : sents) lowered.push_back(text::lower(t.substr(s.b, s.e - s.b)));
+  // Only the sentences near a trigger are lower-cased and searched for area phrases.
+  std::vector<std::string> lowered(sents.size());
+  std::vector<char> has_trigger(sents.size(), 0), ready(sents.size(), 0);
+  auto sentence_of = [&](size_t pos) {
+    auto it = std::upper_bound(sents.begin(), sents.end(), pos, [](size_t p, const Sentence& s) { return p < s.b; });
+    return static_cast<size_t>(it - sents.begin()) - 1;
+  };
+  for (size_t p : trigger_at) has_trigger[sentence_of(p)] = 1;
+  auto low = [&](size_t k) -> const std::string& {
+    if (!ready[k]) lowered[k] = text::lower(t.substr(sents[k].b, sents[k].e - sents[k].b)), ready[k] = 1;
+    return lowered[k];
+  };
   auto add = [&](const std::string& area, size_t si, const std::string& rule) {
     auto it = std::find_if(a.exemptions.begin(), a.exemptions.end(), [&](const Exemption& e) { return e.area == area; });
     std::vector<std::string> req;
@@ -99,9 +119,8 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
                             {static_cast<uint32_t>(lead), static_cast<uint32_t>(end)}, rule});
   };
   for (size_t i = 0; i < sents.size(); ++i) {
-    const std::string& s = lowered[i];
-    bool trig = std::any_of(triggers_.begin(), triggers_.end(), [&](const auto& w) { return has_at_word_start(s, w); });
-    if (!trig) continue;
+    if (!has_trigger[i]) continue;
+    const std::string& s = low(i);
     bool specific = false;
     // A trigger sentence that ends in a colon introduces a list: each following line (up to ten)
     // names an area ("... ønsker skal være en del af et frikommuneforsøg:\n1. Flere i beskæftigelse").
@@ -113,17 +132,16 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
       for (size_t k = i + 1; k <= last && (list_end == std::string::npos || sents[k].b < list_end); ++k) {
         bool found = false;
         for (const auto& [phrase, area] : areas_)
-          if (has_at_word_start(lowered[k], phrase)) {
+          if (has_at_word_start(low(k), phrase)) {
             add(area, k, "trigger: list item+area");
             specific = found = true;
           }
-        if (!found && std::any_of(general_.begin(), general_.end(), [&](const auto& w) { return has_at_word_start(lowered[k], w); }))
+        if (!found && std::any_of(general_.begin(), general_.end(), [&](const auto& w) { return has_at_word_start(low(k), w); }))
           add("general", k, "trigger: list item+general");
       }
     }
-    for (size_t k = i; k < i + 1; ++k)
-      for (const auto& [phrase, area] : areas_)
-        if (has_at_word_start(lowered[k], phrase)) {
+    for (const auto& [phrase, area] : areas_)
+        if (has_at_word_start(s, phrase)) {
           add(area, i, "trigger+area in sentence");
           specific = true;
         }

@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include <re2/re2.h>
+
 #include "core/result.h"
 #include "core/types.h"
 
@@ -21,6 +23,7 @@ class ExemptionExtractor {
   std::vector<std::string> triggers_;
   std::vector<std::pair<std::string, std::string>> areas_;    // (phrase, area)
   std::vector<std::string> general_;
+  std::unique_ptr<RE2> trigger_re_;  // all triggers, case-insensitive, at a word start
 };
 
 }  // namespace sagsindeks

@@ -60,9 +60,9 @@ void scan_columns(const RE2& label_line, const RE2& value_line, const Document& 
   while (pos < t.size()) {
     size_t nl = t.find('\n', pos);
     if (nl == std::string::npos) nl = t.size();
-    std::string line = t.substr(pos, nl - pos);
-    re2::StringPiece label;
-    if (RE2::FullMatch(line, label_line, &label)) {
+    // A label line is short: longer lines are not tried (most of a letter).
+    re2::StringPiece line(t.data() + pos, nl - pos), label;
+    if (line.size() <= 40 && RE2::FullMatch(line, label_line, &label)) {
       // Look ahead up to 14 lines for the first unclaimed value line.
       size_t q = nl + 1;
       for (int k = 0; k < 14 && q < t.size(); ++k) {

@@ -30,6 +30,7 @@ Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::
   // The title may be a compound's tail ("Århusborgmester", "teknik- og miljøborgmester"); the
   // prefix is captured and judged in code.
   std::string title = "(?i)([\\pL-]*?)(?:" + titles + ")(?-i)";
+  x->any_title_ = make_re("(?i)(?:" + titles + ")");
   x->title_name_ = make_re(title + "(?:[ ,]+|[ ]?\\n)" + kNamePattern + kPartyPattern);
   x->name_title_ = make_re(std::string(kNamePattern) + kPartyPattern +
                                          "(?:,[ ]?|[ ]?\\n|[ ]/[ ]|[ ]-[ ])(?i)(?:" + titles +
@@ -39,13 +40,15 @@ Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::
                               ")(?:[ ](?:i|for)[ ](" + x->g_->alternation() + "))?(?:[^\\pL]|$)");
   x->genitive_name_ = make_re("(" + x->g_->alternation() + ")(?:'s)?(?:[ ]Kommunes)?[ ](?i:" +
                                             titles + ")(?:,[ ]?|[ ])" + kNamePattern);
-  for (auto* re : {&x->title_name_, &x->name_title_, &x->genitive_name_, &x->name_as_title_})
+  for (auto* re : {&x->any_title_, &x->title_name_, &x->name_title_, &x->genitive_name_, &x->name_as_title_})
     if (!(*re)->ok()) return Error{"lexicon", lexdir + "/borgmester.tsv: mayor pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const MayorExtractor>(x);
 }
 
 void MayorExtractor::run(const Document& doc, Analysis& a) const {
   const std::string& t = doc.text;
+  // Every rule needs a title word: one cheap pass decides whether the name patterns run at all.
+  if (!RE2::PartialMatch(t, *any_title_)) return;
   struct Found {
     std::string name;
     const Municipality* m;

@@ -28,7 +28,7 @@ class MayorExtractor {
   std::shared_ptr<const Gazetteer> g_;
   std::shared_ptr<const NameChecker> names_;
   std::vector<std::string> excludes_;
-  std::unique_ptr<RE2> title_name_, name_title_, genitive_name_, name_as_title_;
+  std::unique_ptr<RE2> any_title_, title_name_, name_title_, genitive_name_, name_as_title_;
 };
 
 }  // namespace sagsindeks

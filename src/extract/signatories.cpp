@@ -38,6 +38,7 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
   std::string alt;
   for (const auto& r : *h) alt += (alt.empty() ? "" : "|") + RE2::QuoteMeta(r.fields[0]);
   x->closing_ = make_re("(?i)(?:^|[^\\pL])(?:" + alt + ")[ ,.!:]*$");
+  x->closing_scan_ = make_re("(?i)((?:" + alt + ")[ ,.!:]*)(?:\\n|$)");
   auto by = load_lexicon(lexdir + "/byline.txt", '\t', 1);
   if (!by.ok()) return by.error();
   std::string bys;
@@ -50,7 +51,7 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
   // A signature line: optional title before, a name, optional party, optional ", title" after.
   x->name_line_ = make_re("^(?:(?i:borgmester|overborgmester)[ ])?" + std::string(kNamePattern) +
                                         kPartyPattern + "(?:[ ]?[,/][ ]?.*|[ ]\\p{Ll}+)?$");
-  for (auto* re : {&x->closing_, &x->name_line_, &x->byline_})
+  for (auto* re : {&x->closing_, &x->closing_scan_, &x->name_line_, &x->byline_})
     if (!(*re)->ok()) return Error{"lexicon", lexdir + "/hilsner.txt, byline.txt or titler.tsv: signatory pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const SignatoryExtractor>(x);
 }
@@ -107,9 +108,20 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
     }
     return any;
   };
+  // Closing formulas, found in one pass over the text and mapped to their lines.
+  std::vector<char> closing_line(lines.size(), 0);
+  {
+    re2::StringPiece in(t), m;
+    size_t li = 0;
+    while (RE2::FindAndConsume(&in, *closing_scan_, &m)) {
+      size_t at = static_cast<size_t>(m.data() - t.data());
+      while (li < lines.size() && lines[li].e < at) ++li;
+      if (li < lines.size() && RE2::PartialMatch(lines[li].s, *closing_)) closing_line[li] = 1;
+    }
+  }
   bool closed = false;
   for (size_t i = 0; i < lines.size(); ++i) {
-    if (!RE2::PartialMatch(lines[i].s, *closing_)) continue;
+    if (!closing_line[i]) continue;
     closed = true;
     // The signature block: names, their titles and offices, a lone "/" between two signers; it
     // ends at a long line (the next paragraph) or after three names.

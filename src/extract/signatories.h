@@ -23,7 +23,7 @@ class SignatoryExtractor {
  private:
   std::shared_ptr<const NameChecker> names_;
   std::vector<std::pair<std::string, std::string>> titles_;  // (title word, role)
-  std::unique_ptr<RE2> closing_, name_line_, byline_;
+  std::unique_ptr<RE2> closing_, closing_scan_, name_line_, byline_;
   std::string role_of(const std::string& line) const;
 };
 
