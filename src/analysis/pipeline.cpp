@@ -114,9 +114,30 @@ Analysis extract_all(const Document& doc, const Resources& r) {
   return a;
 }
 
+namespace {
+// The doubts worth a person's look. Below 0.6 the classifier spreads its belief over two or
+// more labels: the card's type needs a person.
+constexpr double kReviewConfidence = 0.6;
+
+Review review_of(const Analysis& a) {
+  Review r;
+  if (a.type.confidence < kReviewConfidence) r.reasons.push_back("low type confidence");
+  if (!a.document_date && a.type.label != "other") r.reasons.push_back("no document date");
+  for (const auto& m : a.mayors)
+    if (!m.municipality) {
+      r.reasons.push_back("mayor without municipality");
+      break;
+    }
+  if (!a.warnings.empty()) r.reasons.push_back("warnings");
+  r.needed = !r.reasons.empty();
+  return r;
+}
+}  // namespace
+
 Analysis analyze(const Document& doc, const Resources& r) {
   Analysis a = extract_all(doc, r);
   a.type = r.classifier->classify(r.classifier->features(doc, a));
+  a.review = review_of(a);
   return a;
 }
 
@@ -138,6 +159,7 @@ nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with
   const auto& s = doc.source;
   j["source"] = {{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"format", s.format}, {"encoding", s.encoding}};
   j["type"] = {{"label", a.type.label}, {"confidence", a.type.confidence}, {"evidence", a.type.evidence}};
+  j["review"] = {{"needed", a.review.needed}, {"reasons", a.review.reasons}};
   j["title"] = a.title;
   j["document_date"] = a.document_date ? ordered_json(*a.document_date) : ordered_json(nullptr);
   if (a.document_date) j["document_date_rule"] = a.document_date_rule;

@@ -97,8 +97,15 @@ struct TypeDecision {
   std::vector<std::string> evidence;
 };
 
+// Whether an archivist should look at the card before it is filed, and why.
+struct Review {
+  bool needed = false;
+  std::vector<std::string> reasons;  // "low type confidence", "no document date", ...
+};
+
 struct Analysis {
   TypeDecision type;
+  Review review;
   std::string title;
   std::optional<std::string> document_date;
   std::string document_date_rule;

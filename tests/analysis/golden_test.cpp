@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
 
 #include <unicode/unistr.h>
@@ -350,6 +351,42 @@ TEST(GoldenRecord, SpansCutOutTheirText) {
   for (const auto& m : j["municipalities"])
     for (const auto& sp : m["mentions"]) EXPECT_FALSE(cut(sp).empty());
   EXPECT_EQ(j["schema"], "sagsindeks.analysis/1");
+}
+
+}  // namespace
+}  // namespace sagsindeks
+
+namespace sagsindeks {
+namespace {
+
+// The record and its published schema agree: every field the schema requires is written, with
+// the required keys of its items, for a document and for an error record.
+TEST(GoldenRecord, MatchesItsSchema) {
+  std::ifstream in(std::string(SAGSINDEKS_SOURCE_DIR) + "/src/analysis/analysis-v1.schema.json");
+  ASSERT_TRUE(in);
+  auto schema = nlohmann::json::parse(in);
+  Document doc;
+  Analysis a = test::analyze_text(
+      "Borgmester Ole Bjørstorp\nIshøj Kommune\nSagsnr.: 2020-11222\nDoknr.: 348577\nDato: 14-12-2020\n"
+      "Folketingets Socialudvalg har stillet spørgsmål nr. 5 (Alm. del).\nfrigørelse fra kravet om samarbejde\n"
+      "Med venlig hilsen\n\nAstrid Krag",
+      &doc);
+  auto rec = nlohmann::json::parse(to_json(doc, a, true).dump());
+  const auto& ok = schema["oneOf"][1];
+  for (const auto& key : ok["required"]) EXPECT_TRUE(rec.contains(key.get<std::string>())) << key;
+  for (auto& [field, spec] : ok["properties"].items()) {
+    if (!rec.contains(field)) continue;
+    const auto& v = rec[field];
+    if (spec.contains("items") && spec["items"].contains("required")) {
+      ASSERT_FALSE(v.empty()) << field << " is empty in the test record: extend the test text";
+      for (const auto& item : v)
+        for (const auto& key : spec["items"]["required"]) EXPECT_TRUE(item.contains(key.get<std::string>())) << field << "." << key;
+    }
+  }
+  EXPECT_EQ(rec["type"]["label"].is_string(), true);
+  auto err = nlohmann::json::parse(error_json(doc.source, Error{"empty", "file is empty"}).dump());
+  for (const auto& key : schema["oneOf"][0]["required"]) EXPECT_TRUE(err.contains(key.get<std::string>())) << key;
+  EXPECT_FALSE(err.contains("type"));
 }
 
 }  // namespace
