@@ -9,6 +9,8 @@
 
 #include "core/lexicon.h"
 #include "core/re.h"
+
+#include <re2/set.h>
 #include "core/text.h"
 
 namespace sagsindeks {
@@ -105,6 +107,16 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
     if (!(*re)->ok())
       return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt or dato_etiketter.tsv: date pattern does not compile: " +
                                   (*re)->error()};
+  // The date forms, in one anchored set: which of them can start at a digit run is decided in
+  // one DFA pass, and only those patterns are run for their groups.
+  RE2::Options so = re_options();
+  so.set_never_capture(true);
+  x->forms_ = std::make_unique<RE2::Set>(so, RE2::ANCHOR_START);
+  for (const RE2* re : {x->range_.get(), x->named_.get(), x->iso_.get(), x->numeric_.get(), x->slash_dash_.get(),
+                        x->named_noyear_.get(), x->dm_list_.get()})
+    if (x->forms_->Add(re->pattern(), nullptr) < 0)
+      return Error{"lexicon", lexdir + "/maaneder.tsv: date form does not compile in a set"};
+  if (!x->forms_->Compile()) return Error{"lexicon", lexdir + "/maaneder.tsv: date forms do not compile as a set"};
   return std::shared_ptr<const DateExtractor>(x);
 }
 
@@ -135,31 +147,42 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
   for (size_t i = 0; i < t.size(); ++i)
     if (t[i] >= '0' && t[i] <= '9' && (i == 0 || t[i - 1] < '0' || t[i - 1] > '9')) starts.push_back(i);
   re2::StringPiece g[6];
-  auto each = [&](const RE2& re, int groups, auto&& fn) {
-    for (size_t p : starts) {
-      size_t end = std::min(t.size(), p + kWindow);
-      while (end < t.size() && end > p && (static_cast<unsigned char>(t[end]) & 0xC0) == 0x80) --end;
-      if (re.Match(t, p, end, RE2::ANCHOR_START, g, groups + 1)) fn(p);
-    }
+  // Per digit run: a bit per form (the set's order) that can start there.
+  std::vector<uint8_t> forms(starts.size(), 0);
+  std::vector<size_t> window_end(starts.size());
+  std::vector<int> hit;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    size_t p = starts[i], end = std::min(t.size(), p + kWindow);
+    while (end < t.size() && end > p && (static_cast<unsigned char>(t[end]) & 0xC0) == 0x80) --end;
+    window_end[i] = end;
+    hit.clear();
+    if (forms_->Match(re2::StringPiece(t.data() + p, end - p), &hit))
+      for (int k : hit) forms[i] |= static_cast<uint8_t>(1u << k);
+  }
+  enum Form { kRange, kNamed, kIso, kNumeric, kSlashDash, kNoYear, kDmList };
+  auto each = [&](const RE2& re, Form form, int groups, auto&& fn) {
+    for (size_t i = 0; i < starts.size(); ++i)
+      if ((forms[i] & (1u << form)) && re.Match(t, starts[i], window_end[i], RE2::ANCHOR_START, g, groups + 1))
+        fn(starts[i]);
   };
   auto pos = [&](re2::StringPiece p) { return static_cast<size_t>(p.data() - t.data()); };
   // Ranges first: "1.-3. marts 2021" gives both ends.
-  each(*range_, 4, [&](size_t b) {
+  each(*range_, kRange, 4, [&](size_t b) {
     if (b > 0 && text::is_digit(static_cast<unsigned char>(t[b - 1]))) return;
     int mo = month_of(g[3]), y = num(g[4]);
     add(b, pos(g[1]) + g[1].size(), y, mo, num(g[1]), "d.-d. month yyyy");
     add(pos(g[2]), pos(g[4]) + g[4].size(), y, mo, num(g[2]), "d.-d. month yyyy");
   });
-  each(*named_, 3, [&](size_t b) {
+  each(*named_, kNamed, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
     if (e < t.size() && text::is_digit(static_cast<unsigned char>(t[e]))) return;
     add(b, e, num(g[3]), month_of(g[2]), num(g[1]), "d. month yyyy");
   });
-  each(*iso_, 3, [&](size_t b) {
+  each(*iso_, kIso, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
     if (isolated(t, b, e)) add(b, e, num(g[1]), num(g[2]), num(g[3]), "yyyy-mm-dd");
   });
-  each(*numeric_, 5, [&](size_t b) {
+  each(*numeric_, kNumeric, 5, [&](size_t b) {
     size_t e = pos(g[5]) + g[5].size();
     if (!isolated(t, b, e)) return;
     if (g[2] != g[4]) return;  // "1.2-2020" mixes separators: not a date
@@ -167,7 +190,7 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     if (g[5].size() == 2 && g[2] == "-") return;
     add(b, e, year_of(std::string(g[5])), num(g[3]), num(g[1]), g[5].size() == 4 ? "dd-mm-yyyy" : "dd.mm.yy");
   });
-  each(*slash_dash_, 3, [&](size_t b) {
+  each(*slash_dash_, kSlashDash, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
     if (isolated(t, b, e)) add(b, e, year_of(std::string(g[3])), num(g[2]), num(g[1]), "d/m-yy");
   });
@@ -185,7 +208,7 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     return month + 6 < m ? y + 1 : y;
   };
   if (!full_list.empty()) {
-    each(*named_noyear_, 2, [&](size_t b) {
+    each(*named_noyear_, kNoYear, 2, [&](size_t b) {
       size_t e = pos(g[2]) + g[2].size();
       if (e < t.size() && t[e] == '.') ++e;
       if (b > 0 && (text::is_digit(static_cast<unsigned char>(t[b - 1])) || t[b - 1] == '.')) return;
@@ -195,7 +218,7 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
       add(b, e, year_near(b, mo), mo, num(g[1]), "d. month (year from context)");
     });
     // "den 28/2, 4/3 og 10/3": a list after "den".
-    each(*dm_list_, 1, [&](size_t b) {
+    each(*dm_list_, kDmList, 1, [&](size_t b) {
       if (!RE2::PartialMatch(std::string_view(t).substr(b >= 5 ? b - 5 : 0, b >= 5 ? 5 : b), *den_before_)) return;
       re2::StringPiece items = g[1], d, m;
       while (RE2::FindAndConsume(&items, *dm_item_, &d, &m)) {

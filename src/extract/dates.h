@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include "core/result.h"
 #include "core/types.h"
@@ -22,6 +23,7 @@ class DateExtractor {
 
  private:
   std::unordered_map<std::string, int> months_;
+  std::unique_ptr<RE2::Set> forms_;  // the date forms, anchored, for the per-digit-run prefilter
   std::unique_ptr<RE2> dm_list_, den_before_, cut_year_, clock_, dm_item_, numeric_, iso_, named_, range_, named_noyear_, slash_dash_;
   std::unique_ptr<RE2> doc_label_, doc_line_, doc_title_, doc_meeting_, doc_reference_, doc_title_reference_;
 };

@@ -25,12 +25,13 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   x->number_ = make_re("(?:^|[^\\pL])" + q + "[ ]*(?i:nr\\.?[ ]*)?(S[ ]?\\d+|\\d+|\\p{Lu}{1,2})(?:[^\\pL\\pN]|$)");
   // The question heading of an answer: "Spørgsmål nr. 2:" names the question answered.
   x->heading_ = make_re("(?m)^" + q + "[ ]*(?i:nr\\.?[ ]*)?(S[ ]?\\d+|\\d+|\\p{Lu}{1,2})[ ]*:");
+  x->any_question_ = make_re("(?:" + q + "|" + alt["chamber"] + ")");
   x->chamber_ = make_re("(?:" + alt["chamber"] + ")[- ]*" + q + "?[ ]*(?i:nr\\.?[ ]*)?(S[ ]?\\d+)");
   x->series_ = make_re("(?:^|[^\\pL])" + series + "(?:[^\\pL\\pN]|$)");
   x->marker_ = make_re("(?:" + alt["marker"] + ")");
   x->committee_ = make_re("(?:" + alt["committee_prefix"] + ")\\s+((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*udvalg)(?:s|et)?");
   x->committee_header_ = make_re("(?m)^((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*[Uu]dvalget)\\s+\\d{4}-\\d{2}");
-  for (auto* re : {&x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_, &x->committee_, &x->committee_header_})
+  for (auto* re : {&x->any_question_, &x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_, &x->committee_, &x->committee_header_})
     if (!(*re)->ok())
       return Error{"lexicon", lexdir + "/folketing.tsv: parliamentary pattern does not compile: " + (*re)->error()};
   return std::shared_ptr<const ParliamentaryExtractor>(x);
@@ -38,6 +39,8 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
 
 void ParliamentaryExtractor::run(const Document& doc, Analysis& a) const {
   const std::string& t = doc.text;
+  // Every rule needs a question word: one pass decides whether the others run.
+  if (!RE2::PartialMatch(t, *any_question_)) return;
   re2::StringPiece num, s1, s2;
   ParliamentaryQuestion pq;
   auto norm_series = [](std::string s) {

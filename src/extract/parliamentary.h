@@ -17,7 +17,7 @@ class ParliamentaryExtractor {
   void run(const Document& doc, Analysis& a) const;
 
  private:
-  std::unique_ptr<RE2> question_, heading_, number_, chamber_, series_, marker_, committee_, committee_header_;
+  std::unique_ptr<RE2> any_question_, question_, heading_, number_, chamber_, series_, marker_, committee_, committee_header_;
 };
 
 }  // namespace sagsindeks

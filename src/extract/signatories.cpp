@@ -14,7 +14,7 @@ namespace sagsindeks {
 namespace {
 struct Line {
   size_t b, e;
-  std::string s;
+  std::string_view s;  // a view into the document's text
 };
 std::vector<Line> lines_of(const std::string& t) {
   std::vector<Line> out;
@@ -22,7 +22,7 @@ std::vector<Line> lines_of(const std::string& t) {
   while (pos <= t.size()) {
     size_t nl = t.find('\n', pos);
     if (nl == std::string::npos) nl = t.size();
-    if (nl > pos) out.push_back({pos, nl, t.substr(pos, nl - pos)});
+    if (nl > pos) out.push_back({pos, nl, std::string_view(t).substr(pos, nl - pos)});
     pos = nl + 1;
   }
   return out;
@@ -56,7 +56,7 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
   return std::shared_ptr<const SignatoryExtractor>(x);
 }
 
-std::string SignatoryExtractor::role_of(const std::string& line) const {
+std::string SignatoryExtractor::role_of(std::string_view line) const {
   std::string l = text::lower(line);
   for (const auto& [title, role] : titles_) {
     size_t p = l.find(title);
@@ -101,7 +101,7 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
         continue;
       std::string role = !glued_role.empty() ? glued_role : role_of(part.substr(std::min(part.size(), static_cast<size_t>(name.data() - part.data()))));
       if (role.empty() && RE2::PartialMatch(part, "(?i)^(?:borgmester|overborgmester) ")) role = "mayor";
-      if (role.empty() && li + 1 < lines.size()) role = role_of(lines[li + 1].s.size() < 60 ? lines[li + 1].s : "");
+      if (role.empty() && li + 1 < lines.size() && lines[li + 1].s.size() < 60) role = role_of(lines[li + 1].s);
       uint32_t b = static_cast<uint32_t>(ln.b + lead + (name.data() - part.data()));
       a.signatories.push_back({n, role, {b, b + static_cast<uint32_t>(n.size())}, rule});
       any = true;
@@ -116,7 +116,8 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
     while (RE2::FindAndConsume(&in, *closing_scan_, &m)) {
       size_t at = static_cast<size_t>(m.data() - t.data());
       while (li < lines.size() && lines[li].e < at) ++li;
-      if (li < lines.size() && RE2::PartialMatch(lines[li].s, *closing_)) closing_line[li] = 1;
+      if (li < lines.size() && RE2::PartialMatch(re2::StringPiece(lines[li].s.data(), lines[li].s.size()), *closing_))
+        closing_line[li] = 1;
     }
   }
   bool closed = false;
@@ -153,7 +154,7 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
   // A byline in the first lines: "Af Finn Gunst, Fuglsang Allé 116".
   for (size_t j = 0; j < lines.size() && j < 3; ++j) {
     re2::StringPiece name;
-    if (RE2::FullMatch(lines[j].s, *byline_, &name)) {
+    if (RE2::FullMatch(re2::StringPiece(lines[j].s.data(), lines[j].s.size()), *byline_, &name)) {
       std::string n = clean_name(std::string(name.data(), name.size()));
       if (names_->plausible(n) &&
           std::none_of(a.signatories.begin(), a.signatories.end(), [&](const Signatory& s) { return s.name == n; })) {

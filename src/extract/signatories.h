@@ -2,6 +2,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -24,7 +25,7 @@ class SignatoryExtractor {
   std::shared_ptr<const NameChecker> names_;
   std::vector<std::pair<std::string, std::string>> titles_;  // (title word, role)
   std::unique_ptr<RE2> closing_, closing_scan_, name_line_, byline_;
-  std::string role_of(const std::string& line) const;
+  std::string role_of(std::string_view line) const;
 };
 
 }  // namespace sagsindeks
