@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <optional>
 
 #include "core/text.h"
 #include "ingest/encoding.h"
@@ -17,11 +18,6 @@
 
 namespace sagsindeks {
 
-namespace {
-template <class T>
-Error tag(const Result<T>& r) { return r.error(); }
-}  // namespace
-
 Result<std::shared_ptr<const Resources>> Resources::load(const ResourceOptions& opt) {
   auto r = std::make_shared<Resources>();
   const char* env_lex = std::getenv("SAGSINDEKS_LEXICONS");
@@ -29,39 +25,25 @@ Result<std::shared_ptr<const Resources>> Resources::load(const ResourceOptions& 
   r->lexicon_dir = !opt.lexicon_dir.empty() ? opt.lexicon_dir : env_lex ? env_lex : SAGSINDEKS_LEXICON_DIR;
   std::string dic = !opt.dictionary.empty() ? opt.dictionary : env_dic ? env_dic : SAGSINDEKS_DICTIONARY;
   const std::string& L = r->lexicon_dir;
-  auto sp = Speller::open(dic);
-  if (!sp.ok()) return sp.error();
-  r->speller = *sp;
-  auto g = Gazetteer::load(L);
-  if (!g.ok()) return g.error();
-  r->gazetteer = *g;
-  auto n = NameChecker::load(L);
-  if (!n.ok()) return n.error();
-  r->names = *n;
-  auto id = IdentifierExtractor::create(L);
-  if (!id.ok()) return id.error();
-  r->identifiers = *id;
-  auto d = DateExtractor::create(L);
-  if (!d.ok()) return d.error();
-  r->dates = *d;
-  auto m = MunicipalityExtractor::create(L, r->gazetteer);
-  if (!m.ok()) return m.error();
-  r->municipalities = *m;
-  auto my = MayorExtractor::create(L, r->gazetteer, r->names);
-  if (!my.ok()) return my.error();
-  r->mayors = *my;
-  auto s = SignatoryExtractor::create(L, r->names);
-  if (!s.ok()) return s.error();
-  r->signatories = *s;
-  auto pq = ParliamentaryExtractor::create(L);
-  if (!pq.ok()) return pq.error();
-  r->parliamentary = *pq;
-  auto ex = ExemptionExtractor::create(L);
-  if (!ex.ok()) return ex.error();
-  r->exemptions = *ex;
-  auto c = TypeClassifier::create(L, opt.need_model);
-  if (!c.ok()) return c.error();
-  r->classifier = *c;
+  // Each resource in dependency order; the first that fails names its file and stops the load.
+  std::optional<Error> failed;
+  auto set = [&](auto& slot, auto&& result) {
+    if (failed) return;
+    if (result.ok()) slot = *result;
+    else failed = result.error();
+  };
+  set(r->speller, Speller::open(dic));
+  set(r->gazetteer, Gazetteer::load(L));
+  set(r->names, NameChecker::load(L));
+  set(r->identifiers, IdentifierExtractor::create(L));
+  set(r->dates, DateExtractor::create(L));
+  if (!failed) set(r->municipalities, MunicipalityExtractor::create(L, r->gazetteer));
+  if (!failed) set(r->mayors, MayorExtractor::create(L, r->gazetteer, r->names));
+  if (!failed) set(r->signatories, SignatoryExtractor::create(L, r->names));
+  set(r->parliamentary, ParliamentaryExtractor::create(L));
+  set(r->exemptions, ExemptionExtractor::create(L));
+  set(r->classifier, TypeClassifier::create(L, opt.need_model));
+  if (failed) return *failed;
   return std::shared_ptr<const Resources>(r);
 }
 
