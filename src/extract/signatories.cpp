@@ -140,7 +140,11 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
   // "Karen Ellemann\n/\nRikke Hvid Danielsen", "Karsten Lauritzen\n/ Claus F. Houmann": a
   // minister and an official, with or without a closing formula.
   for (size_t j = 0; j + 1 < lines.size(); ++j) {
-    std::string next = text::squash_spaces(lines[j + 1].s);
+    // Only a line that starts with "/" (after spaces) can join two signers.
+    std::string_view raw = lines[j + 1].s;
+    size_t first = raw.find_first_not_of(' ');
+    if (first == std::string_view::npos || raw[first] != '/') continue;
+    std::string next = text::squash_spaces(raw);
     if (next == "/" && j + 2 < lines.size()) {
       Line a_line = lines[j], b_line = lines[j + 2];
       std::vector<Signatory> before = a.signatories;
