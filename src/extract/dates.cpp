@@ -37,9 +37,27 @@ int year_of(const std::string& digits) {
   return y;
 }
 
-bool inside(const std::vector<IdMention>& ids, uint32_t b, uint32_t e) {
-  return std::any_of(ids.begin(), ids.end(), [&](const IdMention& m) { return b < m.span.end && e > m.span.begin; });
-}
+// Identifier spans, sorted, for overlap tests in O(log n): a date inside an identifier is none.
+class Taken {
+ public:
+  explicit Taken(const Analysis& a) {
+    for (const auto* v : {&a.case_numbers, &a.document_numbers})
+      for (const auto& m : *v) spans_.push_back(m.span);
+    std::sort(spans_.begin(), spans_.end());
+  }
+  bool overlaps(size_t b, size_t e) const {
+    // Identifier spans may overlap each other, so look back over those starting before e.
+    auto it = std::lower_bound(spans_.begin(), spans_.end(), Span{static_cast<uint32_t>(e), 0});
+    for (int k = 0; it != spans_.begin() && k < 4; ++k) {
+      --it;
+      if (it->end > b) return true;
+    }
+    return false;
+  }
+
+ private:
+  std::vector<Span> spans_;
+};
 
 // A numeric date glued to more digits or separators is part of something else (an identifier,
 // a phone number, a version): "330-2018-3619" holds no date.
@@ -123,9 +141,10 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
 void DateExtractor::run(const Document& doc, Analysis& a) const {
   const std::string& t = doc.text;
   std::map<std::pair<uint32_t, uint32_t>, DateMention> found;
+  const Taken taken(a);
   auto add = [&](size_t b, size_t e, int y, int m, int d, const char* rule) {
     if (!valid(y, m, d)) return;
-    if (inside(a.case_numbers, b, e) || inside(a.document_numbers, b, e)) return;
+    if (taken.overlaps(b, e)) return;
     // Mentions never overlap, so only the one starting last before `e` can overlap [b, e):
     // first rule wins, and rules run most specific first.
     auto it = found.lower_bound({static_cast<uint32_t>(e), 0});

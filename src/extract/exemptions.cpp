@@ -92,6 +92,11 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
     return static_cast<size_t>(it - sents.begin()) - 1;
   };
   for (size_t p : trigger_at) has_trigger[sentence_of(p)] = 1;
+  // Municipality mentions by position, for requested_by: (start, code), sorted.
+  std::vector<std::pair<uint32_t, std::string>> mentions;
+  for (const auto& m : a.municipalities)
+    for (const auto& sp : m.mentions) mentions.push_back({sp.begin, m.municipality.code});
+  std::sort(mentions.begin(), mentions.end());
   auto low = [&](size_t k) -> const std::string& {
     if (!ready[k]) lowered[k] = text::lower(t.substr(sents[k].b, sents[k].e - sents[k].b)), ready[k] = 1;
     return lowered[k];
@@ -99,12 +104,9 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
   auto add = [&](const std::string& area, size_t si, const std::string& rule) {
     auto it = std::find_if(a.exemptions.begin(), a.exemptions.end(), [&](const Exemption& e) { return e.area == area; });
     std::vector<std::string> req;
-    for (const auto& m : a.municipalities)
-      for (const auto& sp : m.mentions)
-        if (sp.begin >= sents[si].b && sp.end <= sents[si].e) {
-          req.push_back(m.municipality.code);
-          break;
-        }
+    auto first = std::lower_bound(mentions.begin(), mentions.end(), std::make_pair(static_cast<uint32_t>(sents[si].b), std::string()));
+    for (auto it = first; it != mentions.end() && it->first < sents[si].e; ++it)
+      if (std::find(req.begin(), req.end(), it->second) == req.end()) req.push_back(it->second);
     if (it != a.exemptions.end()) {
       for (const auto& c : req)
         if (std::find(it->requested_by.begin(), it->requested_by.end(), c) == it->requested_by.end())

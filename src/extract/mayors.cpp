@@ -5,6 +5,7 @@
 #include "extract/mayors.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "core/lexicon.h"
 #include "core/re.h"
@@ -72,6 +73,16 @@ void MayorExtractor::run(const Document& doc, Analysis& a) const {
   };
   // The municipality named on the name's own line after it, or on the next two lines
   // (address block "Borgmester Henrik Rasmussen\n\nVallensbæk Kommune").
+  // The municipality mentions counted so far, by position: (start, span, municipality).
+  struct At {
+    uint32_t first;
+    Span second;
+    const Municipality* municipality;
+  };
+  std::vector<At> mentions;
+  for (const auto& r : a.municipalities)
+    for (const auto& sp : r.mentions) mentions.push_back({sp.begin, sp, &r.municipality});
+  std::sort(mentions.begin(), mentions.end(), [](const At& x, const At& y) { return x.first < y.first; });
   auto municipality_near = [&](size_t from) -> const Municipality* {
     size_t end = from;
     for (int lines = 0; lines < 3 && end < t.size(); ++lines) {
@@ -84,24 +95,21 @@ void MayorExtractor::run(const Document& doc, Analysis& a) const {
     // The block ends where the next name with a title begins (an address block of several mayors).
     re2::StringPiece window(t.data() + from, end - from), pre, nm;
     if (RE2::PartialMatch(window, *title_name_, &pre, &nm)) end = std::min(end, static_cast<size_t>(pre.data() - t.data()));
-    const Municipality* best = nullptr;
-    uint32_t best_at = UINT32_MAX;
-    for (const auto& r : a.municipalities)
-      for (const auto& s : r.mentions)
-        if (s.begin >= from && s.end <= end && s.begin < best_at) {
-          best = &r.municipality;
-          best_at = s.begin;
-        }
-    return best;
+    auto it = std::lower_bound(mentions.begin(), mentions.end(), static_cast<uint32_t>(from),
+                               [](const At& x, uint32_t p) { return x.first < p; });
+    for (; it != mentions.end() && it->first < end; ++it)
+      if (it->second.end <= end) return it->municipality;
+    return static_cast<const Municipality*>(nullptr);
   };
+  std::unordered_map<std::string, size_t> by_name;  // name -> index in found
   auto add = [&](std::string name, const Municipality* m, Span s, std::string rule) {
     name = clean_name(name);
     if (!names_->plausible(name)) return;
-    for (auto& f : found)
-      if (f.name == name) {
-        if (!f.m && m) f.m = m;
-        return;
-      }
+    auto [it, fresh] = by_name.emplace(name, found.size());
+    if (!fresh) {
+      if (!found[it->second].m && m) found[it->second].m = m;
+      return;
+    }
     found.push_back({name, m, s, std::move(rule)});
   };
 
