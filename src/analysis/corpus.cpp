@@ -9,6 +9,8 @@
 #include <mutex>
 #include <thread>
 
+#include "ingest/formats/sniff.h"
+
 namespace sagsindeks {
 
 namespace fs = std::filesystem;
@@ -60,7 +62,22 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
     return fr;
   }
   fr.source = raw->source;
-  auto doc = prepare(raw->bytes, raw->source, r, o.prepare);
+  // Formats other than plain text become UTF-8 text first (ingest/formats), then take the same path.
+  PrepareOptions prep = o.prepare;
+  std::string format = sniff_format(raw->bytes), encoding;
+  if (format != "text") {
+    fr.source.format = raw->source.format = format;
+    auto ex = extract_format(format, raw->bytes, o.limits);
+    if (!ex.ok()) {
+      fr.error = ex.error();
+      return fr;
+    }
+    raw->bytes = std::move(ex->text);
+    encoding = std::move(ex->encoding);
+    prep.encoding.clear();  // the reader decided the source encoding; its output is UTF-8
+  }
+  auto doc = prepare(raw->bytes, raw->source, r, prep);
+  if (doc.ok() && !encoding.empty()) doc->source.encoding = encoding;
   std::string().swap(raw->bytes);  // the raw bytes are not needed during analysis: free them now
   if (deadline_expired()) {
     fr.error = timeout_error("decoding and normalising", o.limits);

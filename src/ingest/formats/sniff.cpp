@@ -1,0 +1,84 @@
+// Format sniffing by magic bytes, and dispatch to the format readers.
+#include "ingest/formats/sniff.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "ingest/formats/html.h"
+#include "ingest/formats/office.h"
+#include "ingest/formats/pdf.h"
+
+namespace sagsindeks {
+
+namespace {
+
+bool istarts_with(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+std::string_view skip_bom_and_space(std::string_view s) {
+  if (s.substr(0, 3) == "\xEF\xBB\xBF") s.remove_prefix(3);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  return s;
+}
+
+bool looks_html(std::string_view s) {
+  s = skip_bom_and_space(s);
+  // Comments before the root (generator banners) are common: skip a few.
+  for (int i = 0; i < 4 && s.substr(0, 4) == "<!--"; ++i) {
+    size_t end = s.find("-->");
+    if (end == std::string_view::npos || end > 4096) return false;
+    s = skip_bom_and_space(s.substr(end + 3));
+  }
+  if (istarts_with(s, "<?xml")) {  // XHTML
+    size_t end = s.find("?>");
+    if (end == std::string_view::npos || end > 512) return false;
+    s = skip_bom_and_space(s.substr(end + 2));
+  }
+  for (std::string_view tag : {"<!doctype html", "<html", "<head", "<body"})
+    if (istarts_with(s, tag) && s.size() > tag.size()) {
+      char c = s[tag.size()];
+      if (c == '>' || c == '/' || std::isspace(static_cast<unsigned char>(c))) return true;
+    }
+  return false;
+}
+
+std::string zip_kind(std::string_view s) {
+  // ODF puts an uncompressed `mimetype` member first, so its value sits at a fixed offset.
+  if (s.size() > 38 && s.substr(30, 8) == "mimetype") {
+    std::string_view mt = s.substr(38, 64);
+    if (mt.substr(0, 39) == "application/vnd.oasis.opendocument.text" &&
+        (mt.size() == 39 || mt[39] != '-'))  // not -template / -master / -web
+      return "odt";
+  }
+  // OOXML: member names are in local headers and the central directory; look for the main part.
+  std::string_view head = s.substr(0, std::min<size_t>(s.size(), 1 << 20));
+  if (head.find("word/document.xml") != std::string_view::npos) return "docx";
+  std::string_view tail = s.substr(s.size() > (1 << 20) ? s.size() - (1 << 20) : 0);
+  if (tail.find("word/document.xml") != std::string_view::npos) return "docx";
+  return "zip";
+}
+
+}  // namespace
+
+std::string sniff_format(std::string_view bytes) {
+  if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) return zip_kind(bytes);
+  if (bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos) return "pdf";
+  if (looks_html(bytes.substr(0, 8192))) return "html";
+  return "text";
+}
+
+Result<ExtractedText> extract_format(const std::string& format, std::string_view bytes, const Limits& limits) {
+  if (format == "html") return extract_html(bytes, limits);
+  if (format == "docx") return extract_docx(bytes, limits);
+  if (format == "odt") return extract_odt(bytes, limits);
+  if (format == "pdf") return extract_pdf(bytes, limits);
+  if (format == "zip")
+    return Error{"format", "a ZIP archive that is neither DOCX nor ODT: unpack it and give the files inside"};
+  return Error{"format", "no reader for format '" + format + "'"};
+}
+
+}  // namespace sagsindeks

@@ -1,0 +1,293 @@
+// Issue 4: HTML, DOCX, ODT and PDF are sniffed by content, converted to text, and analysed like
+// the plain-text letter they were made from; hostile files give a clear error record, quickly.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "analysis/corpus.h"
+#include "ingest/formats/html.h"
+#include "ingest/formats/office.h"
+#include "ingest/formats/pdf.h"
+#include "ingest/formats/sniff.h"
+
+namespace sagsindeks {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSource = SAGSINDEKS_SOURCE_DIR;
+const std::string kFixtures = kSource + "/tests/formats/fixtures/";
+
+const Resources& resources() {
+  static std::shared_ptr<const Resources> r = [] {
+    ResourceOptions o;
+    o.lexicon_dir = kSource + "/lexicons";
+    auto res = Resources::load(o);
+    if (!res.ok()) {
+      ADD_FAILURE() << res.error().message;
+      std::abort();
+    }
+    return *res;
+  }();
+  return *r;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string t = (fs::temp_directory_path() / "sagsindeks-formats-XXXXXX").string();
+    path_ = mkdtemp(t.data());
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+FileResult analyze(const std::string& path, const Limits& limits = {}) {
+  AnalyzeOptions o;
+  o.limits = limits;
+  return analyze_file(path, resources(), o);
+}
+
+// The fields the issue asks to be equal across formats.
+std::string summary(const FileResult& fr) {
+  const Analysis& a = fr.analysis;
+  std::set<std::string> dates, cases, docs, munis, mayors;
+  for (const auto& d : a.dates) dates.insert(d.value + "/" + d.role);
+  for (const auto& c : a.case_numbers) cases.insert(c.value);
+  for (const auto& d : a.document_numbers) docs.insert(d.value);
+  for (const auto& m : a.municipalities) munis.insert(m.municipality.code);
+  for (const auto& m : a.mayors) mayors.insert(m.name + "@" + (m.municipality ? m.municipality->code : "-"));
+  auto join = [](const std::set<std::string>& s) {
+    std::string out;
+    for (const auto& x : s) out += x + " ";
+    return out;
+  };
+  return "date=" + a.document_date.value_or("-") + "\ndates=" + join(dates) + "\ncases=" + join(cases) +
+         "\ndocs=" + join(docs) + "\nmunicipalities=" + join(munis) + "\nmayors=" + join(mayors) +
+         "\ntype=" + a.type.label;
+}
+
+struct Case {
+  std::string stem, original, ext;
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.stem << "." << c.ext; }
+
+class SameAsText : public ::testing::TestWithParam<Case> {};
+
+TEST_P(SameAsText, AnalysisEqualsThePlainTextOriginal) {
+  const Case& c = GetParam();
+  FileResult text = analyze(kSource + "/corpus/seeds/docs/" + c.original);
+  ASSERT_FALSE(text.error) << text.error->message;
+  FileResult fr = analyze(kFixtures + c.stem + "." + c.ext);
+  ASSERT_FALSE(fr.error) << fr.error->code << ": " << fr.error->message;
+  EXPECT_EQ(fr.source.format, c.ext);
+  EXPECT_EQ(fr.source.encoding, "UTF-8");
+  EXPECT_FALSE(fr.analysis.dates.empty());
+  EXPECT_EQ(summary(fr), summary(text)) << fr.doc.text;
+}
+
+INSTANTIATE_TEST_SUITE_P(Formats, SameAsText,
+                         ::testing::Values(Case{"letter_000", "000_256995b99efc51f4.txt", "html"},
+                                           Case{"letter_000", "000_256995b99efc51f4.txt", "docx"},
+                                           Case{"letter_000", "000_256995b99efc51f4.txt", "odt"},
+                                           Case{"letter_000", "000_256995b99efc51f4.txt", "pdf"},
+                                           Case{"answer_003", "003_374ed7ae66b69cef.txt", "html"},
+                                           Case{"answer_003", "003_374ed7ae66b69cef.txt", "docx"},
+                                           Case{"answer_003", "003_374ed7ae66b69cef.txt", "odt"},
+                                           Case{"answer_003", "003_374ed7ae66b69cef.txt", "pdf"}),
+                         [](const auto& info) { return info.param.stem + "_" + info.param.ext; });
+
+TEST(Sniff, DecidesByContentNotName) {
+  EXPECT_EQ(sniff_format(read_file(kFixtures + "letter_000.pdf")), "pdf");
+  EXPECT_EQ(sniff_format(read_file(kFixtures + "letter_000.docx")), "docx");
+  EXPECT_EQ(sniff_format(read_file(kFixtures + "letter_000.odt")), "odt");
+  EXPECT_EQ(sniff_format(read_file(kFixtures + "letter_000.html")), "html");
+  EXPECT_EQ(sniff_format("\xEF\xBB\xBF  <!-- made by X -->\n<HTML lang=da><body>x"), "html");
+  EXPECT_EQ(sniff_format("<?xml version=\"1.0\"?>\n<html xmlns=\"http://www.w3.org/1999/xhtml\">"), "html");
+  EXPECT_EQ(sniff_format(std::string("PK\x03\x04", 4) + "garbage"), "zip");
+  // Letters that merely mention markup stay text.
+  EXPECT_EQ(sniff_format("Kære borgmester\n<html> nævnes her\n"), "text");
+  EXPECT_EQ(sniff_format("Sagsnr. 2020-1\nDato: 1. maj 2020\n"), "text");
+  for (const auto& e : fs::directory_iterator(kSource + "/corpus/seeds/docs"))
+    EXPECT_EQ(sniff_format(read_file(e.path().string())), "text") << e.path();
+}
+
+TEST(Html, DropsInvisibleAndNavigationText) {
+  FileResult fr = analyze(kFixtures + "letter_000.html");
+  ASSERT_FALSE(fr.error);
+  for (const char* gone : {"Aarhus", "Odense", "Aalborg", "Esbjerg", "Randers", "1999", "var d", "margin"})
+    EXPECT_EQ(fr.doc.text.find(gone), std::string::npos) << gone;
+  EXPECT_NE(fr.doc.text.find("Vallensbæk Kommune"), std::string::npos);  // from &aelig;
+}
+
+TEST(Html, EntitiesBlocksAndWindows1252) {
+  auto ex = extract_html("<html><body><p>Dato:&nbsp;1.&nbsp;maj&nbsp;2020</p><ul><li>R&oslash;dovre</li>"
+                         "<li>T&#229;rnby &amp; Ish\xF8j</li></ul><table><tr><td>Sagsnr.</td><td>2020-1</td></tr>"
+                         "</table><pre>a\n  b</pre></body></html>",
+                         Limits{});
+  ASSERT_TRUE(ex.ok()) << ex.error().message;
+  EXPECT_EQ(ex->encoding, "windows-1252");
+  EXPECT_EQ(ex->text,
+            "Dato:\u00a01.\u00a0maj\u00a02020\n\nRødovre\nTårnby & Ishøj\n\nSagsnr. 2020-1\n\na\n  b\n");
+}
+
+TEST(Pdf, RunningHeaderFooterAndPageNumbersDropped) {
+  FileResult fr = analyze(kFixtures + "answer_003.pdf");
+  ASSERT_FALSE(fr.error);
+  EXPECT_EQ(fr.doc.text.find("Udskrevet"), std::string::npos);
+  EXPECT_EQ(fr.doc.text.find("Side 1 af"), std::string::npos);
+  EXPECT_EQ(fr.doc.text.find("Side 2 af"), std::string::npos);
+  EXPECT_NE(fr.doc.text.find("Astrid Krag"), std::string::npos);  // the last page's body is kept
+}
+
+// ---- hostile input: a clear error record, in bounded time ----
+
+void expect_error(const FileResult& fr, const std::string& format, const std::string& code) {
+  ASSERT_TRUE(fr.error.has_value()) << "no error for a hostile " << format;
+  EXPECT_EQ(fr.error->code, code) << fr.error->message;
+  EXPECT_FALSE(fr.error->message.empty());
+  EXPECT_EQ(fr.source.format, format);
+  EXPECT_EQ(fr.source.sha256.size(), 64u);  // the record still identifies the file
+}
+
+TEST(Hostile, EncryptedPdf) { expect_error(analyze(kFixtures + "encrypted.pdf"), "pdf", "encrypted"); }
+
+TEST(Hostile, PdfWithoutTextLayer) { expect_error(analyze(kFixtures + "notext.pdf"), "pdf", "pdf"); }
+
+TEST(Hostile, TruncatedPdfsNeverCrash) {
+  TempDir tmp;
+  std::string pdf = read_file(kFixtures + "answer_003.pdf");
+  for (size_t cut : {size_t{9}, size_t{40}, pdf.size() / 3, pdf.size() / 2, pdf.size() - 30}) {
+    write_file(tmp / "t.pdf", pdf.substr(0, cut));
+    FileResult fr = analyze(tmp / "t.pdf");
+    EXPECT_EQ(fr.source.format, "pdf");
+    // poppler may rebuild the cross-reference table and recover the pages before the cut.
+    if (fr.error) {
+      EXPECT_EQ(fr.error->code, "pdf") << cut << ": " << fr.error->message;
+    }
+  }
+}
+
+TEST(Hostile, GarbageWithMagic) {
+  TempDir tmp;
+  std::string junk;
+  for (int i = 0; i < 20000; ++i) junk.push_back(static_cast<char>((i * 7919) % 251));
+  write_file(tmp / "a.pdf", "%PDF-1.7\n" + junk);
+  expect_error(analyze(tmp / "a.pdf"), "pdf", "pdf");
+  write_file(tmp / "b.zip", std::string("PK\x03\x04", 4) + junk);
+  expect_error(analyze(tmp / "b.zip"), "zip", "format");
+  write_file(tmp / "c.docx", std::string("PK\x03\x04", 4) + "word/document.xml" + junk);
+  expect_error(analyze(tmp / "c.docx"), "docx", "zip");
+  std::string odt = read_file(kFixtures + "letter_000.odt");
+  write_file(tmp / "d.odt", odt.substr(0, odt.size() / 2));
+  expect_error(analyze(tmp / "d.odt"), "odt", "zip");
+}
+
+TEST(Hostile, DocxMemberNotWellFormed) {
+  TempDir tmp;
+  std::string cmd = "python3 -c \"import zipfile; z = zipfile.ZipFile('" + (tmp / "x.docx") +
+                    "', 'w', zipfile.ZIP_DEFLATED); z.writestr('word/document.xml', '<w:document><w:body><w:p>')\"";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  expect_error(analyze(tmp / "x.docx"), "docx", "xml");
+}
+
+TEST(Hostile, ZipBombDocxRefusedByRatio) {
+  TempDir tmp;
+  // 64 MB of one letter deflates to ~64 KB: a ratio near 1000, made here so nothing big is committed.
+  std::string cmd =
+      "python3 -c \"import zipfile; z = zipfile.ZipFile('" + (tmp / "bomb.docx") +
+      "', 'w', zipfile.ZIP_DEFLATED); z.writestr('word/document.xml', '<w:document xmlns:w=\\\"w\\\"><w:body><w:p><w:r><w:t>' + "
+      "'A' * (64 << 20) + '</w:t></w:r></w:p></w:body></w:document>')\"";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  ASSERT_LT(fs::file_size(tmp / "bomb.docx"), 1u << 20);
+  auto t0 = std::chrono::steady_clock::now();
+  expect_error(analyze(tmp / "bomb.docx"), "docx", "ratio");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
+TEST(Hostile, DocxTotalSizeBounded) {
+  // Text that compresses poorly (ratio ~2) passes the ratio bound; max_bytes still stops it.
+  TempDir tmp;
+  std::string cmd = "python3 -c \"import zipfile, random; r = random.Random(4); z = zipfile.ZipFile('" +
+                    (tmp / "big.docx") +
+                    "', 'w', zipfile.ZIP_DEFLATED); z.writestr('word/document.xml', '<w:document><w:body><w:p><w:r><w:t>' + "
+                    "''.join(r.choice('abcdefghijklmnopqrstuvwxyz ') for _ in range(3 << 20)) + "
+                    "'</w:t></w:r></w:p></w:body></w:document>')\"";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  Limits l;
+  l.max_bytes = 2 << 20;
+  auto ex = extract_docx(read_file(tmp / "big.docx"), l);
+  ASSERT_FALSE(ex.ok());
+  EXPECT_EQ(ex.error().code, "too_large");
+}
+
+std::string deep_html(size_t depth, const char* tag) {
+  std::string s = "<!DOCTYPE html><html><body>";
+  for (size_t i = 0; i < depth; ++i) s += std::string("<") + tag + ">";
+  s += "Dato: 1. maj 2020";
+  return s;  // never closed
+}
+
+TEST(Hostile, HtmlNested100000Deep) {
+  TempDir tmp;
+  for (const char* tag : {"div", "b", "span"}) {
+    write_file(tmp / "deep.html", deep_html(100000, tag));
+    auto t0 = std::chrono::steady_clock::now();
+    expect_error(analyze(tmp / "deep.html"), "html", "too_deep");
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5)) << tag;
+  }
+}
+
+TEST(Hostile, HtmlDeepWithTheBoundRaisedStillEndsCleanly) {
+  // With --max-nesting raised past the input, libxml2's own depth limit (or nothing) applies:
+  // either the text or an error, never a crash, and no tree is built (SAX).
+  Limits l;
+  l.max_nesting = 1000000;
+  auto t0 = std::chrono::steady_clock::now();
+  auto ex = extract_html(deep_html(100000, "div"), l);
+  if (!ex.ok()) {
+    EXPECT_FALSE(ex.error().code.empty());
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+}
+
+TEST(Hostile, OfficeXmlNestingBounded) {
+  TempDir tmp;
+  std::string cmd = "python3 -c \"import zipfile; z = zipfile.ZipFile('" + (tmp / "deep.docx") +
+                    "', 'w', zipfile.ZIP_DEFLATED); z.writestr('word/document.xml', '<w:document xmlns:w=\\\"w\\\">' + "
+                    "'<w:sdt>' * 100000 + '<w:p/>' + '</w:sdt>' * 100000 + '</w:document>')\"";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  Limits l;
+  l.max_ratio = 100000;  // the markup compresses far past the ratio bound, which is not under test
+  FileResult fr = analyze(tmp / "deep.docx", l);
+  ASSERT_TRUE(fr.error.has_value());
+  // Either our bound or libxml2's own (256 without XML_PARSE_HUGE) stops it first.
+  EXPECT_TRUE(fr.error->code == "too_deep" || fr.error->code == "xml") << fr.error->code;
+}
+
+}  // namespace
+}  // namespace sagsindeks

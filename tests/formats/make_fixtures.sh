@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Makes the format fixtures in tests/formats/fixtures/ from two bundled corpus letters, so that
+# the tests can check that each format gives the same analysis as the plain text. The outputs are
+# committed (a few KB each); run this again only to change them. Needs python3 and qpdf.
+#
+#   <doc>.html  written here: paragraphs as <p>, lines as <br>, **bold** as <b>, æøå as entities,
+#               plus <head>/<script>/<style>/<nav>/<header>/<footer> holding dates and
+#               municipalities that must NOT reach the analysis.
+#   <doc>.docx  hand-made minimal WordprocessingML zipped here: the first paragraph in
+#               word/header1.xml, the Sagsnr./Doknr./Dato label/value pairs in a table, the rest as
+#               w:p with bold runs split from plain ones; a footer with the ministry's web address.
+#   <doc>.odt   hand-made minimal ODF zipped here (mimetype stored first): the first paragraph in
+#               the master page's header in styles.xml, every line a text:p, bold as text:span.
+#   <doc>.pdf   written here as PDF 1.4 with Helvetica (WinAnsi), 22 body lines a page, a running
+#               header with a date on every page ("Udskrevet 01-02-2021"), a footer "Side N af M",
+#               and long lower-case words hyphenated at line ends.
+#   encrypted.pdf  000's PDF encrypted by qpdf (AES-256, user password "hemmelig").
+#   notext.pdf  a one-page PDF with nothing but a rectangle: no text layer.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+src="$here/../../corpus/seeds/docs"
+out="$here/fixtures"
+mkdir -p "$out"
+python3 - "$src" "$out" <<'PY'
+import html, re, sys, zipfile, os
+src, out = sys.argv[1], sys.argv[2]
+docs = {"letter_000": "000_256995b99efc51f4.txt", "answer_003": "003_374ed7ae66b69cef.txt"}
+ENT = {"æ": "&aelig;", "ø": "&oslash;", "å": "&aring;", "Æ": "&AElig;", "Ø": "&Oslash;", "Å": "&Aring;"}
+
+def paragraphs(text):
+    return [p.strip("\n").split("\n") for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+def runs(line):  # [(text, bold)]
+    parts = re.split(r"\*\*(.+?)\*\*", line)
+    return [(t, i % 2 == 1) for i, t in enumerate(parts) if t]
+
+def is_label(p):
+    return len(p) == 1 and re.sub(r"\*", "", p[0]).strip() in ("Sagsnr.", "Doknr.", "Dato")
+
+def write_html(name, paras):
+    def h(line):
+        s = "".join(("<b>%s</b>" if b else "%s") % html.escape(t, quote=False) for t, b in runs(line))
+        return "".join(ENT.get(c, c) for c in s)
+    body = "\n".join("<p>" + "<br>\n".join(h(l) for l in p) + "</p>" for p in paras)
+    doc = f"""<!DOCTYPE html>
+<html lang="da"><head><meta charset="utf-8"><title>Dato 01-01-1999 Aarhus Kommune</title>
+<style>p {{ margin: 0 }} /* 02-02-1999 */</style>
+<script>var d = "3. marts 1999, Odense Kommune"; if (a < b && c) {{}}</script></head>
+<body>
+<nav><a href="/">Forside</a> | Aalborg Kommune | Sagsnr. 1999 - 1</nav>
+<header><div>Esbjerg Kommune &ndash; 04-04-1999</div></header>
+<main>
+{body}
+</main>
+<footer>Randers Kommune &middot; 05-05-1999 &middot; Doknr. 999</footer>
+</body></html>
+"""
+    open(os.path.join(out, name + ".html"), "w", encoding="utf-8").write(doc)
+
+def x(s):
+    return html.escape(s, quote=True)
+
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+
+def w_p(line):
+    rs = []
+    for t, b in runs(line):
+        rpr = "<w:rPr><w:b/></w:rPr>" if b else ""
+        rs.append(f'<w:r>{rpr}<w:t xml:space="preserve">{x(t)}</w:t></w:r>')
+    return "<w:p>" + "".join(rs) + "</w:p>" if rs else "<w:p/>"
+
+def write_docx(name, paras):
+    header, rest = paras[0], paras[1:]
+    body, i = [], 0
+    while i < len(rest):
+        if is_label(rest[i]) and i + 1 < len(rest):  # label/value pairs → one table
+            rows = []
+            while i + 1 < len(rest) and is_label(rest[i]):
+                rows.append(f"<w:tr><w:tc>{w_p(rest[i][0])}</w:tc><w:tc>{''.join(w_p(l) for l in rest[i+1])}</w:tc></w:tr>")
+                i += 2
+            body.append("<w:tbl><w:tblPr/>" + "".join(rows) + "</w:tbl><w:p/>")
+            continue
+        body.extend(w_p(l) for l in rest[i])
+        body.append("<w:p/>")
+        i += 1
+    document = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document {W}><w:body>{"".join(body)}<w:sectPr><w:headerReference w:type="default" r:id="rIdH"/><w:footerReference w:type="default" r:id="rIdF"/></w:sectPr></w:body></w:document>'
+    hdr = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:hdr {W}>{"".join(w_p(l) for l in header)}</w:hdr>'
+    ftr = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:ftr {W}><w:p><w:r><w:t>www.sm.dk</w:t></w:r></w:p></w:ftr>'
+    ct = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/><Override PartName="/word/header1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/><Override PartName="/word/footer1.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>'
+    rels = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>'
+    drels = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdH" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/header" Target="header1.xml"/><Relationship Id="rIdF" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer" Target="footer1.xml"/></Relationships>'
+    with zipfile.ZipFile(os.path.join(out, name + ".docx"), "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in [("[Content_Types].xml", ct), ("_rels/.rels", rels), ("word/document.xml", document),
+                     ("word/_rels/document.xml.rels", drels), ("word/header1.xml", hdr), ("word/footer1.xml", ftr)]:
+            z.writestr(zipfile.ZipInfo(n, (2021, 1, 1, 0, 0, 0)), d, zipfile.ZIP_DEFLATED)
+
+NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
+      'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0" office:version="1.3"')
+
+def t_p(line):
+    s = "".join(f'<text:span text:style-name="B">{x(t)}</text:span>' if b else x(t) for t, b in runs(line))
+    return f"<text:p>{s}</text:p>" if s else "<text:p/>"
+
+def write_odt(name, paras):
+    header, rest = paras[0], paras[1:]
+    body = "<text:p/>".join("".join(t_p(l) for l in p) for p in rest)
+    content = f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-content {NS}>\n  <office:automatic-styles><style:style style:name="B" style:family="text"><style:text-properties fo:font-weight="bold"/></style:style></office:automatic-styles>\n  <office:body>\n    <office:text>\n      {body}\n    </office:text>\n  </office:body>\n</office:document-content>'
+    styles = f'<?xml version="1.0" encoding="UTF-8"?>\n<office:document-styles {NS}>\n  <office:master-styles>\n    <style:master-page style:name="Standard">\n      <style:header>{"".join(t_p(l) for l in header)}</style:header>\n    </style:master-page>\n  </office:master-styles>\n</office:document-styles>'
+    manifest = '<?xml version="1.0" encoding="UTF-8"?>\n<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/><manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/></manifest:manifest>'
+    with zipfile.ZipFile(os.path.join(out, name + ".odt"), "w") as z:
+        z.writestr(zipfile.ZipInfo("mimetype", (2021, 1, 1, 0, 0, 0)), "application/vnd.oasis.opendocument.text", zipfile.ZIP_STORED)
+        for n, d in [("content.xml", content), ("styles.xml", styles), ("META-INF/manifest.xml", manifest)]:
+            z.writestr(zipfile.ZipInfo(n, (2021, 1, 1, 0, 0, 0)), d, zipfile.ZIP_DEFLATED)
+
+def pdf_bytes(pages_streams):
+    objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+    kids = []
+    for stream in pages_streams:
+        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        objs.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % len(objs))
+        kids.append(len(objs))
+    objs[1] = "<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join("%d 0 R" % k for k in kids), len(kids))
+    data, offs = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
+    for i, o in enumerate(objs, 1):
+        offs.append(len(data))
+        data += b"%d 0 obj\n" % i + (o if isinstance(o, bytes) else o.encode()) + b"\nendobj\n"
+    xref = len(data)
+    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(data)
+
+def pdf_str(s):
+    b = s.encode("cp1252", errors="replace")
+    return b"(" + b.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
+
+def wrap(line, width=88):
+    out, cur = [], ""
+    for w in line.split(" "):
+        if len(cur) + 1 + len(w) <= width or not cur:
+            cur = (cur + " " + w).strip()
+            continue
+        room = width - len(cur) - 2
+        if len(w) >= 12 and w.isalpha() and w.islower() and room >= 5:  # hyphenate the long word
+            out.append(cur + " " + w[:room] + "-")
+            cur = w[room:]
+        else:
+            out.append(cur)
+            cur = w
+    out.append(cur)
+    return out
+
+def write_pdf(name, text):
+    lines = []
+    for l in text.replace("**", "").strip().split("\n"):
+        lines.extend(wrap(l) if l.strip() else [""])
+    per = 22
+    chunks = [lines[i:i + per] for i in range(0, len(lines), per)]
+    streams = []
+    for n, chunk in enumerate(chunks, 1):
+        s = b"BT /F1 9 Tf 60 800 Td " + pdf_str("Social- og Indenrigsministeriet    Udskrevet 01-02-2021") + b" Tj ET\n"
+        s += b"BT /F1 10 Tf 60 760 Td 14 TL\n" + b"".join(pdf_str(l) + b" Tj T*\n" for l in chunk) + b"ET\n"
+        s += b"BT /F1 9 Tf 270 40 Td " + pdf_str("Side %d af %d" % (n, len(chunks))) + b" Tj ET\n"
+        streams.append(s)
+    open(os.path.join(out, name + ".pdf"), "wb").write(pdf_bytes(streams))
+
+for name, f in docs.items():
+    text = open(os.path.join(src, f), encoding="utf-8").read()
+    paras = paragraphs(text)
+    write_html(name, paras)
+    write_docx(name, paras)
+    write_odt(name, paras)
+    write_pdf(name, text)
+open(os.path.join(out, "notext.pdf"), "wb").write(pdf_bytes([b"0 0 1 rg 100 100 200 200 re f\n"]))
+PY
+qpdf --encrypt hemmelig ejer 256 -- "$out/letter_000.pdf" "$out/encrypted.pdf"
+ls -l "$out"
