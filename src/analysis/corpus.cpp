@@ -74,6 +74,7 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
     }
     raw->bytes = std::move(ex->text);
     encoding = std::move(ex->encoding);
+    fr.format_metadata = std::move(ex->metadata);
     prep.encoding.clear();  // the reader decided the source encoding; its output is UTF-8
   }
   auto doc = prepare(raw->bytes, raw->source, r, prep);

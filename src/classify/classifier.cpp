@@ -66,7 +66,7 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
     std::vector<double> v;
     for (size_t k = 1; k <= kTypeLabels.size(); ++k) {
       double d = 0;
-      if (!lexicon_double(r.fields[k], d))
+      if (!parse_double(r.fields[k], d))
         return Error{"lexicon", lexdir + "/type_model.tsv:" + std::to_string(r.line) + ": weight '" + r.fields[k] +
                                     "' is not a number; run `sagsindeks train` to remake the model"};
       v.push_back(d);

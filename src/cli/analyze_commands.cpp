@@ -10,6 +10,7 @@
 #include "analysis/training.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "core/lexicon.h"
 
 namespace sagsindeks::cli {
 
@@ -152,13 +153,9 @@ int cmd_train(const std::vector<std::string>& argv) {
   }
   double l2 = 0.003;
   long iterations = 800;
-  if (a.options.count("--l2")) {
-    char* end = nullptr;
-    l2 = std::strtod(a.get("--l2").c_str(), &end);
-    if (*end || l2 < 0) {
-      std::cerr << "sagsindeks train: --l2 takes a number >= 0\n";
-      return 2;
-    }
+  if (a.options.count("--l2") && (!parse_double(a.get("--l2"), l2) || l2 < 0)) {
+    std::cerr << "sagsindeks train: --l2 takes a number >= 0\n";
+    return 2;
   }
   if (a.options.count("--iterations") && !parse_int(a.get("--iterations"), 1, 100000, iterations)) {
     std::cerr << "sagsindeks train: --iterations takes a positive whole number\n";

@@ -1,8 +1,8 @@
 // Argument parsing for every command.
 #include "cli/args.h"
 
-#include <cerrno>
-#include <cstdlib>
+#include "core/lexicon.h"
+
 
 namespace sagsindeks::cli {
 
@@ -48,14 +48,6 @@ Args parse(const std::vector<std::string>& argv, const std::set<std::string>& wi
   return a;
 }
 
-bool parse_int(const std::string& s, long lo, long hi, long& out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  long v = std::strtol(s.c_str(), &end, 10);
-  if (errno || *end || v < lo || v > hi) return false;
-  out = v;
-  return true;
-}
+bool parse_int(const std::string& s, long lo, long hi, long& out) { return parse_long(s, lo, hi, out); }
 
 }  // namespace sagsindeks::cli

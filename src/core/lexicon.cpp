@@ -42,7 +42,7 @@ Result<std::vector<LexiconRow>> load_lexicon(const std::string& path, char sep, 
   return rows;
 }
 
-bool lexicon_int(const std::string& f, long lo, long hi, long& out) {
+bool parse_long(const std::string& f, long lo, long hi, long& out) {
   if (f.empty()) return false;
   char* end = nullptr;
   errno = 0;
@@ -52,7 +52,7 @@ bool lexicon_int(const std::string& f, long lo, long hi, long& out) {
   return true;
 }
 
-bool lexicon_double(const std::string& f, double& out) {
+bool parse_double(const std::string& f, double& out) {
   if (f.empty()) return false;
   char* end = nullptr;
   errno = 0;

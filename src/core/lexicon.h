@@ -18,9 +18,9 @@ struct LexiconRow {
 // `min_fields` fields.
 Result<std::vector<LexiconRow>> load_lexicon(const std::string& path, char sep, size_t min_fields = 1);
 
-// Parses a lexicon field as a number; never throws. False for anything but a whole number in
-// [lo, hi] (or, for the double, a finite number).
-bool lexicon_int(const std::string& field, long lo, long hi, long& out);
-bool lexicon_double(const std::string& field, double& out);
+// Parses a lexicon field or a command-line value as a number; never throws. False for anything
+// but a whole number in [lo, hi] (or, for the double, a finite number).
+bool parse_long(const std::string& field, long lo, long hi, long& out);
+bool parse_double(const std::string& field, double& out);
 
 }  // namespace sagsindeks

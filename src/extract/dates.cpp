@@ -78,7 +78,7 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   std::vector<std::string> forms;
   for (const auto& r : *rows) {
     long m = 0;
-    if (!lexicon_int(r.fields[0], 1, 12, m))
+    if (!parse_long(r.fields[0], 1, 12, m))
       return Error{"lexicon", lexdir + "/maaneder.tsv:" + std::to_string(r.line) + ": month must be 1-12"};
     x->months_[r.fields[1]] = static_cast<int>(m);
     forms.push_back(r.fields[1]);

@@ -118,7 +118,9 @@ INSTANTIATE_TEST_SUITE_P(Formats, SameAsText,
                                            Case{"answer_003", "003_374ed7ae66b69cef.txt", "html"},
                                            Case{"answer_003", "003_374ed7ae66b69cef.txt", "docx"},
                                            Case{"answer_003", "003_374ed7ae66b69cef.txt", "odt"},
-                                           Case{"answer_003", "003_374ed7ae66b69cef.txt", "pdf"}),
+                                           Case{"answer_003", "003_374ed7ae66b69cef.txt", "pdf"},
+                                           Case{"letter_000", "000_256995b99efc51f4.txt", "eml"},
+                                           Case{"answer_003", "003_374ed7ae66b69cef.txt", "eml"}),
                          [](const auto& info) { return info.param.stem + "_" + info.param.ext; });
 
 TEST(Sniff, DecidesByContentNotName) {
@@ -153,6 +155,28 @@ TEST(Html, EntitiesBlocksAndWindows1252) {
   EXPECT_EQ(ex->encoding, "windows-1252");
   EXPECT_EQ(ex->text,
             "Dato:\u00a01.\u00a0maj\u00a02020\n\nRødovre\nTårnby & Ishøj\n\nSagsnr. 2020-1\n\na\n  b\n");
+}
+
+TEST(Email, HeadersAsMetadataPlainPreferred) {
+  FileResult fr = analyze(kFixtures + "letter_000.eml");
+  ASSERT_FALSE(fr.error);
+  std::map<std::string, std::string> m(fr.format_metadata.begin(), fr.format_metadata.end());
+  EXPECT_EQ(m["from"], "Social- og Indenrigsministeriet <sim@sim.dk>");
+  EXPECT_EQ(m["to"], "Borgmester Ole Bjørstorp <borgmester@ishoj.dk>");
+  EXPECT_EQ(m["date"], "2020-12-14T10:00:00+01:00");
+  EXPECT_EQ(m["subject"], "Svar vedrørende ophør af forpligtende samarbejder");
+  EXPECT_EQ(fr.doc.text.find("Aarhus"), std::string::npos);  // the text/plain part, not the HTML one
+  EXPECT_NE(fr.doc.text.find("Vallensbæk"), std::string::npos);  // windows-1252 quoted-printable
+  FileResult html_only = analyze(kFixtures + "answer_003.eml");
+  ASSERT_FALSE(html_only.error);
+  EXPECT_EQ(html_only.doc.text.find("Aarhus"), std::string::npos);  // through the HTML reader
+}
+
+TEST(Email, SniffNeedsAHeaderBlock) {
+  EXPECT_EQ(sniff_format("From: a@b.dk\r\nDate: Mon, 14 Dec 2020 10:00:00 +0100\r\n\r\nHej\r\n"), "eml");
+  EXPECT_EQ(sniff_format("From a@b.dk Mon Dec 14 10:00:00 2020\nFrom: a@b.dk\nMessage-ID: <x@y>\n\nHej\n"), "eml");
+  EXPECT_EQ(sniff_format("From: Borgmesteren\nTil: Ministeren\n\nKære minister\n"), "text");  // no Date
+  EXPECT_EQ(sniff_format("Fra: a@b.dk\nDato: 1. maj 2020\n\nHej\n"), "text");
 }
 
 TEST(Pdf, RunningHeaderFooterAndPageNumbersDropped) {
@@ -287,6 +311,16 @@ TEST(Hostile, OfficeXmlNestingBounded) {
   ASSERT_TRUE(fr.error.has_value());
   // Either our bound or libxml2's own (256 without XML_PARSE_HUGE) stops it first.
   EXPECT_TRUE(fr.error->code == "too_deep" || fr.error->code == "xml") << fr.error->code;
+}
+
+TEST(Hostile, EmailNestedMultipartsBounded) {
+  TempDir tmp;
+  std::string m = "From: a@b.dk\nDate: Mon, 14 Dec 2020 10:00:00 +0100\nMIME-Version: 1.0\n";
+  for (int i = 0; i < 100000; ++i)
+    m += "Content-Type: multipart/mixed; boundary=\"b" + std::to_string(i) + "\"\n\n--b" + std::to_string(i) + "\n";
+  m += "Content-Type: text/plain\n\nHej\n";
+  write_file(tmp / "deep.eml", m);
+  expect_error(analyze(tmp / "deep.eml"), "eml", "too_deep");
 }
 
 }  // namespace

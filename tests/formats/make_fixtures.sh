@@ -14,6 +14,9 @@
 #   <doc>.pdf   written here as PDF 1.4 with Helvetica (WinAnsi), 22 body lines a page, a running
 #               header with a date on every page ("Udskrevet 01-02-2021"), a footer "Side N af M",
 #               and long lower-case words hyphenated at line ends.
+#   <doc>.eml   written here with python3's email package: letter_000 as multipart/alternative
+#               (text/plain in windows-1252, quoted-printable, CRLF line ends, plus the HTML
+#               alternative), answer_003 as HTML only (UTF-8, base64); RFC 2047 subjects.
 #   encrypted.pdf  000's PDF encrypted by qpdf (AES-256, user password "hemmelig").
 #   notext.pdf  a one-page PDF with nothing but a rectangle: no text layer.
 set -euo pipefail
@@ -163,6 +166,24 @@ def write_pdf(name, text):
         streams.append(s)
     open(os.path.join(out, name + ".pdf"), "wb").write(pdf_bytes(streams))
 
+def write_eml(name, text, html_doc, plain):
+    from email.message import EmailMessage
+    import email.policy
+    m = EmailMessage()
+    m["From"] = "Social- og Indenrigsministeriet <sim@sim.dk>"
+    m["To"] = "Borgmester Ole Bjørstorp <borgmester@ishoj.dk>"
+    m["Subject"] = "Svar vedrørende ophør af forpligtende samarbejder"
+    m["Date"] = "Mon, 14 Dec 2020 10:00:00 +0100"
+    m["Message-ID"] = "<%s@sim.dk>" % name
+    if plain:
+        m.set_content(text, charset="windows-1252", cte="quoted-printable")
+        m.add_alternative(html_doc, subtype="html")
+        data = m.as_bytes(policy=email.policy.SMTP)
+    else:
+        m.set_content(html_doc, subtype="html", charset="utf-8", cte="base64")
+        data = m.as_bytes()
+    open(os.path.join(out, name + ".eml"), "wb").write(data)
+
 for name, f in docs.items():
     text = open(os.path.join(src, f), encoding="utf-8").read()
     paras = paragraphs(text)
@@ -170,6 +191,7 @@ for name, f in docs.items():
     write_docx(name, paras)
     write_odt(name, paras)
     write_pdf(name, text)
+    write_eml(name, text, open(os.path.join(out, name + ".html"), encoding="utf-8").read(), name == "letter_000")
 open(os.path.join(out, "notext.pdf"), "wb").write(pdf_bytes([b"0 0 1 rg 100 100 200 200 re f\n"]))
 PY
 qpdf --encrypt hemmelig ejer 256 -- "$out/letter_000.pdf" "$out/encrypted.pdf"

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "ingest/formats/email.h"
 #include "ingest/formats/html.h"
 #include "ingest/formats/office.h"
 #include "ingest/formats/pdf.h"
@@ -46,6 +47,42 @@ bool looks_html(std::string_view s) {
   return false;
 }
 
+// An RFC 5322 header block: field lines (name, colon) and folded continuations up to a blank
+// line, with From: and one of Date:/Message-ID:/MIME-Version:. An mbox "From " line may lead.
+bool looks_email(std::string_view s) {
+  if (s.substr(0, 5) == "From ") {
+    size_t nl = s.find('\n');
+    if (nl == std::string_view::npos) return false;
+    s.remove_prefix(nl + 1);
+  }
+  bool from = false, other = false;
+  int fields = 0;
+  while (!s.empty()) {
+    size_t nl = s.find('\n');
+    std::string_view line = s.substr(0, nl);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) break;  // end of the header block
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (fields == 0) return false;
+    } else {
+      size_t colon = line.find(':');
+      if (colon == 0 || colon == std::string_view::npos) return false;
+      for (size_t i = 0; i < colon; ++i) {
+        unsigned char c = static_cast<unsigned char>(line[i]);
+        if (c <= 32 || c >= 127) return false;
+      }
+      std::string_view name = line.substr(0, colon);
+      ++fields;
+      if (istarts_with(name, "from") && name.size() == 4) from = true;
+      for (std::string_view n : {"date", "message-id", "mime-version"})
+        if (name.size() == n.size() && istarts_with(name, n)) other = true;
+    }
+    if (nl == std::string_view::npos) return false;  // no body: not worth calling a message
+    s.remove_prefix(nl + 1);
+  }
+  return from && other && fields >= 2;
+}
+
 std::string zip_kind(std::string_view s) {
   // ODF puts an uncompressed `mimetype` member first, so its value sits at a fixed offset.
   if (s.size() > 38 && s.substr(30, 8) == "mimetype") {
@@ -68,6 +105,7 @@ std::string sniff_format(std::string_view bytes) {
   if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) return zip_kind(bytes);
   if (bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos) return "pdf";
   if (looks_html(bytes.substr(0, 8192))) return "html";
+  if (looks_email(bytes.substr(0, 65536))) return "eml";
   return "text";
 }
 
@@ -76,6 +114,7 @@ Result<ExtractedText> extract_format(const std::string& format, std::string_view
   if (format == "docx") return extract_docx(bytes, limits);
   if (format == "odt") return extract_odt(bytes, limits);
   if (format == "pdf") return extract_pdf(bytes, limits);
+  if (format == "eml") return extract_email(bytes, limits);
   if (format == "zip")
     return Error{"format", "a ZIP archive that is neither DOCX nor ODT: unpack it and give the files inside"};
   return Error{"format", "no reader for format '" + format + "'"};

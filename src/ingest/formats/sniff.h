@@ -20,7 +20,8 @@ namespace sagsindeks {
 // "odt"  a ZIP whose first member is `mimetype` = application/vnd.oasis.opendocument.text
 // "zip"  any other ZIP (refused by extract_format with code "format")
 // "html" after a BOM and white space: <!doctype html, <html, <head, <body, or <!-- then one of them
-// "eml"  an RFC 5322 header block at the start with From: and Date:/Message-ID:/MIME-Version:
+// "eml"  an RFC 5322 header block at the start (within 64 KB, ended by a blank line) with From:
+//        and one of Date:/Message-ID:/MIME-Version:
 // "text" everything else (the plain-text path decides encoding and refuses binary)
 std::string sniff_format(std::string_view bytes);
 
