@@ -138,14 +138,6 @@ int cmd_train(const std::vector<std::string>& argv) {
     std::cerr << "sagsindeks train: " << (a.error.empty() ? "no gold file given" : a.error) << "\n";
     return 2;
   }
-  auto res = load_resources(a, /*need_model=*/false);
-  if (!res) return 2;
-  auto loaded = load_labelled(a.positional, *res);
-  if (!loaded.ok()) {
-    std::cerr << "sagsindeks train: " << loaded.error().message << "\n";
-    return 2;
-  }
-  const std::vector<Labelled>& data = *loaded;
   long folds = 10;
   if (a.options.count("--folds") && !parse_int(a.get("--folds"), 2, 1000, folds)) {
     std::cerr << "sagsindeks train: --folds takes a whole number from 2\n";
@@ -161,6 +153,14 @@ int cmd_train(const std::vector<std::string>& argv) {
     std::cerr << "sagsindeks train: --iterations takes a positive whole number\n";
     return 2;
   }
+  auto res = load_resources(a, /*need_model=*/false);
+  if (!res) return 2;
+  auto loaded = load_labelled(a.positional, *res);
+  if (!loaded.ok()) {
+    std::cerr << "sagsindeks train: " << loaded.error().message << "\n";
+    return 2;
+  }
+  const std::vector<Labelled>& data = *loaded;
   const auto& names = res->classifier->feature_names();
   CrossValidation cv = cross_validate(data, names, static_cast<int>(folds), l2, static_cast<int>(iterations));
   double acc = cv.accuracy();
