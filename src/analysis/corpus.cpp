@@ -65,6 +65,7 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
   // Formats other than plain text become UTF-8 text first (ingest/formats), then take the same path.
   PrepareOptions prep = o.prepare;
   std::string format = sniff_format(raw->bytes), encoding;
+  std::vector<std::pair<std::string, std::string>> metadata;
   if (format != "text") {
     fr.source.format = raw->source.format = format;
     auto ex = extract_format(format, raw->bytes, o.limits);
@@ -74,7 +75,7 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
     }
     raw->bytes = std::move(ex->text);
     encoding = std::move(ex->encoding);
-    fr.format_metadata = std::move(ex->metadata);
+    metadata = std::move(ex->metadata);
     prep.encoding.clear();  // the reader decided the source encoding; its output is UTF-8
   }
   auto doc = prepare(raw->bytes, raw->source, r, prep);
@@ -90,6 +91,16 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
   }
   fr.doc = std::move(doc.value());
   fr.source = fr.doc.source;
+  if (format == "eml") {
+    EmailHeaders h;
+    for (auto& [k, v] : metadata) {
+      if (k == "from") h.from = v;
+      else if (k == "to") h.to = v;
+      else if (k == "date") h.date = v;
+      else if (k == "subject") h.subject = v;
+    }
+    fr.doc.email = std::move(h);
+  }
   fr.analysis = o.classify ? analyze(fr.doc, r) : extract_all(fr.doc, r);
   std::optional<Error> bound;
   if (deadline_expired()) bound = timeout_error("extracting", o.limits);

@@ -24,9 +24,6 @@ struct FileResult {
   std::optional<Error> error;
   Document doc;
   Analysis analysis;
-  // What a non-text format carries besides its text (e-mail: from, to, date, subject); not yet
-  // in the record (the `email` block needs a field in core/types.h and to_json).
-  std::vector<std::pair<std::string, std::string>> format_metadata;
 };
 
 struct AnalyzeOptions {

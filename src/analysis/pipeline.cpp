@@ -118,6 +118,12 @@ Review review_of(const Analysis& a) {
 
 Analysis analyze(const Document& doc, const Resources& r) {
   Analysis a = extract_all(doc, r);
+  // An e-mail is dated by its Date header unless the body prints a date of its own.
+  if (!a.document_date && doc.email && doc.email->date.size() >= 10 && doc.email->date[4] == '-' &&
+      doc.email->date[7] == '-') {
+    a.document_date = doc.email->date.substr(0, 10);
+    a.document_date_rule = "e-mail Date header";
+  }
   a.type = r.classifier->classify(r.classifier->features(doc, a));
   a.review = review_of(a);
   return a;
@@ -179,6 +185,8 @@ nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with
   j["signatories"] = ordered_json::array();
   for (const auto& sg : a.signatories)
     j["signatories"].push_back({{"name", sg.name}, {"role", sg.role}, {"span", span(sg.span)}, {"rule", sg.rule}});
+  if (doc.email)
+    j["email"] = {{"from", doc.email->from}, {"to", doc.email->to}, {"date", doc.email->date}, {"subject", doc.email->subject}};
   j["warnings"] = a.warnings;
   if (with_text) j["text"] = doc.text;
   return j;

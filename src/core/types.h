@@ -27,11 +27,18 @@ struct SourceInfo {
   std::string encoding;  // "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "windows-1252", ...
 };
 
+// Header fields of an e-mail message (format "eml"), as the message gives them; `date` is ISO 8601
+// with time and zone when the header could be parsed.
+struct EmailHeaders {
+  std::string from, to, date, subject;
+};
+
 // One normalised document. Every extractor reads `text`; every span points into it.
 struct Document {
   SourceInfo source;
   std::string text;
   std::vector<std::string> warnings;
+  std::optional<EmailHeaders> email;
 };
 
 struct Municipality {

@@ -157,14 +157,17 @@ TEST(Html, EntitiesBlocksAndWindows1252) {
             "Dato:\u00a01.\u00a0maj\u00a02020\n\nRødovre\nTårnby & Ishøj\n\nSagsnr. 2020-1\n\na\n  b\n");
 }
 
-TEST(Email, HeadersAsMetadataPlainPreferred) {
+TEST(Email, HeadersInTheRecordPlainPreferred) {
   FileResult fr = analyze(kFixtures + "letter_000.eml");
   ASSERT_FALSE(fr.error);
-  std::map<std::string, std::string> m(fr.format_metadata.begin(), fr.format_metadata.end());
-  EXPECT_EQ(m["from"], "Social- og Indenrigsministeriet <sim@sim.dk>");
-  EXPECT_EQ(m["to"], "Borgmester Ole Bjørstorp <borgmester@ishoj.dk>");
-  EXPECT_EQ(m["date"], "2020-12-14T10:00:00+01:00");
-  EXPECT_EQ(m["subject"], "Svar vedrørende ophør af forpligtende samarbejder");
+  ASSERT_TRUE(fr.doc.email);
+  EXPECT_EQ(fr.doc.email->from, "Social- og Indenrigsministeriet <sim@sim.dk>");
+  EXPECT_EQ(fr.doc.email->to, "Borgmester Ole Bjørstorp <borgmester@ishoj.dk>");
+  EXPECT_EQ(fr.doc.email->date, "2020-12-14T10:00:00+01:00");
+  EXPECT_EQ(fr.doc.email->subject, "Svar vedrørende ophør af forpligtende samarbejder");
+  auto j = to_json(fr.doc, fr.analysis, false);
+  EXPECT_EQ(j["email"]["subject"], "Svar vedrørende ophør af forpligtende samarbejder");
+  EXPECT_EQ(j["source"]["format"], "eml");
   EXPECT_EQ(fr.doc.text.find("Aarhus"), std::string::npos);  // the text/plain part, not the HTML one
   EXPECT_NE(fr.doc.text.find("Vallensbæk"), std::string::npos);  // windows-1252 quoted-printable
   FileResult html_only = analyze(kFixtures + "answer_003.eml");
@@ -321,6 +324,19 @@ TEST(Hostile, EmailNestedMultipartsBounded) {
   m += "Content-Type: text/plain\n\nHej\n";
   write_file(tmp / "deep.eml", m);
   expect_error(analyze(tmp / "deep.eml"), "eml", "too_deep");
+}
+
+// An e-mail whose body prints no date is dated by its Date header.
+TEST(Email, DateHeaderIsTheDocumentDateWhenTheBodyHasNone) {
+  TempDir tmp;
+  write_file(tmp / "undated.eml", std::string() + "From: Ishøj Kommune <post@ishoj.dk>\r\nTo: minister@sim.dk\r\nDate: Tue, 3 Mar 2020 09:15:00 +0100\r\n"
+           "Subject: Ansøgning\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+           "Kære minister\r\n\r\nVi ansøger om dispensation fra kravet om samarbejde.\r\n");
+  FileResult fr = analyze(tmp / "undated.eml");
+  ASSERT_FALSE(fr.error) << fr.error->message;
+  ASSERT_TRUE(fr.analysis.document_date);
+  EXPECT_EQ(*fr.analysis.document_date, "2020-03-03");
+  EXPECT_EQ(fr.analysis.document_date_rule, "e-mail Date header");
 }
 
 }  // namespace
