@@ -651,7 +651,12 @@ int cmd_check(const std::vector<std::string>& argv) {
     for (const auto& p : rep->problems) std::cout << "  " << p << "\n";
     for (const auto& p : rep->notes) std::cout << "  note: " << p << "\n";
   }
-  return rep->problems.empty() ? 0 : 2;
+  if (!rep->problems.empty()) {
+    std::cerr << "sagsindeks check: " << a.positional[0] << ": the index is damaged (" << rep->problems.size()
+              << " problem(s) above); restore it from a backup, or ingest the folders again into a new index\n";
+    return 2;
+  }
+  return 0;
 }
 
 }  // namespace
