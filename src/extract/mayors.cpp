@@ -171,12 +171,27 @@ void MayorExtractor::run(const Document& doc, Analysis& a) const {
         {static_cast<uint32_t>(b), static_cast<uint32_t>(name.data() + name.size() - t.data())},
         "Xs borgmester, name");
   }
-  // Untied mayors take the document's only municipality.
+  // A mayor the text does not tie to a municipality takes the letterhead's (a municipality named
+  // in the first three lines: the sender of a municipal letter), else the document's only one.
   const Municipality* only = a.municipalities.size() == 1 ? &a.municipalities[0].municipality : nullptr;
+  const Municipality* letterhead = nullptr;
+  {
+    size_t end = 0;
+    for (int lines = 0; lines < 3 && end != std::string::npos; ++lines) {
+      end = t.find_first_not_of('\n', end);
+      if (end != std::string::npos) end = t.find('\n', end);
+    }
+    if (end == std::string::npos) end = t.size();
+    if (!mentions.empty() && mentions.front().first < end && mentions.front().second.end <= end)
+      letterhead = mentions.front().municipality;
+  }
   std::vector<Mayor> out;
   for (auto& f : found) {
     std::string rule = f.rule;
-    if (!f.m && only) {
+    if (!f.m && letterhead) {
+      f.m = letterhead;
+      rule += "; letterhead municipality";
+    } else if (!f.m && only) {
       f.m = only;
       rule += "; only municipality";
     }

@@ -204,6 +204,10 @@ TEST(GoldenMayors, FormsAndMunicipality) {
       {"udfordringer, som f.eks. Høje-Taastrups borgmester Michael Ziegler giver", {"Michael Ziegler|Høje-Taastrup"}},
       {"nu med Sofia Osmani (K) som borgmester i Lyngby-Taarbæk", {"Sofia Osmani|Lyngby-Taarbæk"}},
       {"Deltagere: Overborgmester Frank Jensen (A)", {"Frank Jensen|null"}},
+      // A signing mayor takes the letterhead's municipality, not another one the letter names.
+      {"Vejle Kommune\nSkolegade 1\n7100 Vejle\n\nVi søger sammen med Fredericia og Kolding Kommuner.\n\n"
+       "Med venlig hilsen\n\nJens Ejner Christensen\nBorgmester",
+       {"Jens Ejner Christensen|Vejle"}},
   };
   for (const auto& c : cases) EXPECT_EQ(mayors_of(analyze_text(c.text)), c.expected) << c.text;
 }
