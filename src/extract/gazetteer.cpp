@@ -32,7 +32,7 @@ Result<std::shared_ptr<const Gazetteer>> Gazetteer::load(const std::string& lexd
     auto it = by_name.find(r.fields[0]);
     if (it == by_name.end())
       return Error{"lexicon", lexdir + "/kommune_varianter.txt:" + std::to_string(r.line) + ": unknown municipality '" +
-                                  r.fields[0] + "'"};
+                                  r.fields[0] + "' (not a name in " + lexdir + "/kommuner.tsv)"};
     for (size_t k = 1; k < r.fields.size(); ++k) add(r.fields[k], it->second);
   }
   std::vector<std::string> forms;
