@@ -98,6 +98,15 @@ void scan(const RE2& re, const Document& doc, const char* rule, std::vector<IdMe
     if (digits == 0 || (short_label && digits < 4) || (digits < 3 && v[0] != '/')) continue;
     uint32_t b = static_cast<uint32_t>(value.data() - t.data());
     std::string printed(value.data(), value.size());
+    // "2021-1234/JEN": a case officer's initials after the last slash are not part of the value.
+    auto cut_initials = [](std::string& x) {
+      size_t slash = x.rfind('/');
+      if (slash == std::string::npos || slash == 0 || slash + 1 >= x.size()) return;
+      bool letters = std::all_of(x.begin() + static_cast<long>(slash) + 1, x.end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+      if (letters) x.erase(slash);
+    };
+    cut_initials(v);
+    cut_initials(printed);
     while (!printed.empty() && (printed.back() == '.' || printed.back() == '-' || printed.back() == '/'))
       printed.pop_back();
     IdMention m{v, printed, text::squash_spaces(std::string(label.data(), label.size())),

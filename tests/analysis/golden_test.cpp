@@ -132,6 +132,7 @@ TEST(GoldenIdentifiers, Labels) {
       {"Sag: 306-2009-600\nDok. 306-2019-263412", {"306-2009-600"}, {"306-2019-263412"}},
       {"Dato:\nSagsnr.:\nDok.:\n13. oktober 2023\nKontoret\n2023-0030-9466\n2978645", {"2023-0030-9466"}, {"2978645"}},
       {"Sagsnummer i F2\n\n2022-0319547", {"2022-0319547"}, {}},
+      {"Vores ref.: 2021-1234/JEN\nJ.nr.: 20/01234", {"2021-1234", "20/01234"}, {}},
   };
   for (const auto& c : cases) {
     Analysis a = analyze_text(c.text);
