@@ -66,9 +66,10 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
   PrepareOptions prep = o.prepare;
   std::string format = sniff_format(raw->bytes), encoding;
   std::vector<std::pair<std::string, std::string>> metadata;
+  std::vector<std::string> format_warnings;
   if (format != "text") {
     fr.source.format = raw->source.format = format;
-    auto ex = extract_format(format, raw->bytes, o.limits);
+    auto ex = extract_format(format, raw->bytes, o.limits, o.ocr);
     if (!ex.ok()) {
       fr.error = ex.error();
       return fr;
@@ -76,6 +77,9 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
     raw->bytes = std::move(ex->text);
     encoding = std::move(ex->encoding);
     metadata = std::move(ex->metadata);
+    raw->source.ocr = ex->ocr;
+    raw->source.ocr_confidence = ex->ocr_confidence;
+    format_warnings = std::move(ex->warnings);
     prep.encoding.clear();  // the reader decided the source encoding; its output is UTF-8
   }
   auto doc = prepare(raw->bytes, raw->source, r, prep);
@@ -90,6 +94,7 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
     return fr;
   }
   fr.doc = std::move(doc.value());
+  fr.doc.warnings.insert(fr.doc.warnings.end(), format_warnings.begin(), format_warnings.end());
   fr.source = fr.doc.source;
   if (format == "eml") {
     EmailHeaders h;

@@ -30,6 +30,7 @@ struct AnalyzeOptions {
   ReadLimits limits;
   PrepareOptions prepare;
   bool classify = true;
+  bool ocr = true;  // scanned PDF pages and TIFF/PNG/JPEG read by tesseract; off: they are "no_text"
 };
 
 FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o);

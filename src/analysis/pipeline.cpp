@@ -146,6 +146,7 @@ nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with
   j["schema"] = kSchema;
   const auto& s = doc.source;
   j["source"] = {{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"format", s.format}, {"encoding", s.encoding}};
+  if (s.ocr) j["source"].update({{"ocr", true}, {"ocr_confidence", s.ocr_confidence}});
   j["type"] = {{"label", a.type.label}, {"confidence", a.type.confidence}, {"evidence", a.type.evidence}};
   j["review"] = {{"needed", a.review.needed}, {"reasons", a.review.reasons}};
   j["title"] = a.title;

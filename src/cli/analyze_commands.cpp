@@ -32,6 +32,8 @@ const char* kAnalyzeHelp =
     "  --jsonl             one JSON record per line\n"
     "  --with-text         add the normalised text that every span points into\n"
     "  --encoding NAME     read input as NAME (UTF-8, UTF-16LE, windows-1252, ISO-8859-1, ...)\n"
+    "  --no-ocr            no OCR: scanned PDF pages are skipped, TIFF/PNG/JPEG files get error\n"
+    "                      no_text (OCR is on by default: tesseract, Danish, 300 dpi)\n"
     "  --max-bytes N       refuse inputs larger than N bytes (default 104857600, at most 1 GiB)\n"
     "  --max-line N        refuse inputs with a line longer than N bytes (default 1048576)\n"
     "  --max-mentions N    refuse documents with more than N mentions (default 50000)\n"
@@ -45,7 +47,7 @@ const char* kAnalyzeHelp =
 int cmd_analyze(const std::vector<std::string>& argv) {
   Args a = parse(argv, {"--encoding", "--max-bytes", "--max-line", "--max-mentions", "--max-nesting", "--max-ratio",
                         "--timeout", "--jobs", "--lexicons", "--dictionary"},
-                 {"--jsonl", "--with-text", "--help"});
+                 {"--jsonl", "--with-text", "--no-ocr", "--help"});
   if (a.has("--help")) {
     std::cout << kAnalyzeHelp << kResourceHelp;
     return 0;
@@ -57,6 +59,7 @@ int cmd_analyze(const std::vector<std::string>& argv) {
   }
   AnalyzeOptions o;
   o.prepare.encoding = a.get("--encoding");
+  o.ocr = !a.has("--no-ocr");
   long v = 0;
   // The limits (core/limits.h): each a whole number in a range, or the command refuses to start.
   struct Bound {

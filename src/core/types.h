@@ -25,6 +25,8 @@ struct SourceInfo {
   uint64_t bytes = 0;
   std::string format = "text";
   std::string encoding;  // "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "windows-1252", ...
+  bool ocr = false;            // some text was recognised from page images (scanned PDF, TIFF/PNG/JPEG)
+  double ocr_confidence = 0;   // then: tesseract's mean word confidence over the OCR'd pages, 0-1
 };
 
 // Header fields of an e-mail message (format "eml"), as the message gives them; `date` is ISO 8601

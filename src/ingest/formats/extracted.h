@@ -11,6 +11,9 @@ struct ExtractedText {
   std::string text;      // UTF-8; paragraphs end with "\n", page breaks are a blank line
   std::string encoding;  // of the source where the format has one (HTML: as decided); else ""
   std::vector<std::pair<std::string, std::string>> metadata;  // e.g. {"from", "..."} for e-mail
+  bool ocr = false;               // some of the text was recognised from page images
+  double ocr_confidence = 0.0;    // then: mean over the OCR'd pages of tesseract's confidence, 0-1
+  std::vector<std::string> warnings;  // for the record's warnings (pages left un-OCR'd, ...)
 };
 
 }  // namespace sagsindeks

@@ -3,15 +3,19 @@
 
 #include <poppler-document.h>
 #include <poppler-global.h>
+#include <poppler-page-renderer.h>
 #include <poppler-page.h>
 
 #include <cctype>
 #include <climits>
+#include <cmath>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <vector>
+
+#include "ingest/formats/ocr.h"
 
 namespace sagsindeks {
 
@@ -106,19 +110,30 @@ std::vector<size_t> edge_lines(const std::vector<std::string>& lines, bool top) 
   return out;
 }
 
+bool blank(const std::string& s) {
+  for (char c : s)
+    if (!std::isspace(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
 }  // namespace
 
-Result<ExtractedText> extract_pdf(std::string_view bytes, const Limits& limits) {
+Result<ExtractedText> extract_pdf(std::string_view bytes, const Limits& limits, bool ocr) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return too_large_error(bytes.size(), limits, true);
-  std::lock_guard<std::mutex> lock(poppler_mutex());
+  // Held for every poppler call; released while tesseract reads a rendered page (the document
+  // stays open but untouched), so OCR in other threads is not serialised behind this one.
+  std::unique_lock<std::mutex> lock(poppler_mutex());
   poppler::set_debug_error_function(quiet, nullptr);
   std::unique_ptr<poppler::document> doc(
       poppler::document::load_from_raw_data(bytes.data(), static_cast<int>(bytes.size())));
   if (!doc) return Error{"pdf", "not a readable PDF (damaged, truncated, or encrypted in a way that cannot be opened)"};
   if (doc->is_locked()) return Error{"encrypted", "the PDF is encrypted and needs a password to open"};
 
+  ExtractedText ex;
   std::vector<std::vector<std::string>> pages;
   const int n = doc->pages();
+  int ocr_pages = 0, skipped = 0;
+  double conf_sum = 0;
   for (int i = 0; i < n; ++i) {
     if (deadline_expired()) return timeout_error("reading the PDF's pages", limits);
     std::unique_ptr<poppler::page> p(doc->create_page(i));
@@ -127,8 +142,47 @@ Result<ExtractedText> extract_pdf(std::string_view bytes, const Limits& limits) 
       continue;
     }
     poppler::byte_array u = p->text(poppler::rectf(), poppler::page::physical_layout).to_utf8();
-    pages.push_back(page_lines(std::string(u.begin(), u.end())));
+    std::string text(u.begin(), u.end());
+    if (blank(text) && ocr) {
+      // No text layer on this page (a scan): render it in gray and read it with tesseract.
+      if (ocr_pages == kMaxOcrPages) {
+        ++skipped;
+        pages.emplace_back();
+        continue;
+      }
+      poppler::rectf box = p->page_rect();
+      double px = box.width() / 72.0 * kOcrDpi * box.height() / 72.0 * kOcrDpi, dpi = kOcrDpi;
+      if (px > static_cast<double>(kMaxOcrPixels)) dpi *= std::sqrt(static_cast<double>(kMaxOcrPixels) / px);
+      poppler::page_renderer renderer;
+      renderer.set_image_format(poppler::image::format_gray8);
+      renderer.set_render_hints(poppler::page_renderer::antialiasing | poppler::page_renderer::text_antialiasing);
+      poppler::image img = renderer.render_page(p.get(), dpi, dpi);
+      if (!img.is_valid() || img.width() <= 0 || img.height() <= 0 ||
+          static_cast<uint64_t>(img.width()) * static_cast<uint64_t>(img.height()) > 2 * kMaxOcrPixels) {
+        pages.emplace_back();
+        continue;
+      }
+      lock.unlock();
+      auto page = ocr_gray8(reinterpret_cast<const unsigned char*>(img.const_data()), img.width(), img.height(),
+                            img.bytes_per_row(), static_cast<int>(std::lround(dpi)));
+      lock.lock();
+      if (!page.ok()) {
+        if (page.error().code == "timeout") return timeout_error("recognising a scanned page's text (OCR)", limits);
+        return page.error();
+      }
+      ++ocr_pages;
+      conf_sum += page->confidence;
+      text = std::move(page->text);
+    }
+    pages.push_back(page_lines(text));
   }
+  if (ocr_pages > 0) {
+    ex.ocr = true;
+    ex.ocr_confidence = std::round(conf_sum / ocr_pages * 1000) / 1000;
+  }
+  if (skipped > 0)
+    ex.warnings.push_back(std::to_string(skipped) + " pages without a text layer were not OCR'd (at most " +
+                          std::to_string(kMaxOcrPages) + " a document)");
 
   // Running lines: the same shape at the top (or bottom) of at least half the pages, and of two.
   std::map<std::string, int> top_count, bottom_count;
@@ -144,7 +198,6 @@ Result<ExtractedText> extract_pdf(std::string_view bytes, const Limits& limits) 
     return it != counts.end() && it->second >= 2 && it->second * 2 >= static_cast<int>(pages.size());
   };
 
-  ExtractedText ex;
   for (const auto& lines : pages) {
     std::set<size_t> drop;
     for (bool top : {true, false}) {
@@ -169,13 +222,9 @@ Result<ExtractedText> extract_pdf(std::string_view bytes, const Limits& limits) 
       return Error{"too_large", "the PDF's text is over " + std::to_string(limits.max_bytes) +
                                     " bytes (raise the limit with --max-bytes)"};
   }
-  bool any = false;
-  for (char c : ex.text)
-    if (!std::isspace(static_cast<unsigned char>(c))) {
-      any = true;
-      break;
-    }
-  if (!any) return Error{"pdf", "the PDF has no text layer (a scan? sagsindeks does no OCR)"};
+  if (blank(ex.text))
+    return Error{"no_text", ocr ? "the PDF has no text layer and OCR found no text in its pages"
+                                : "the PDF has no text layer (a scan?) and OCR is off (--no-ocr)"};
   ex.encoding = "UTF-8";
   return ex;
 }

@@ -6,6 +6,7 @@
 
 #include "ingest/formats/email.h"
 #include "ingest/formats/html.h"
+#include "ingest/formats/ocr.h"
 #include "ingest/formats/office.h"
 #include "ingest/formats/pdf.h"
 
@@ -104,16 +105,25 @@ std::string zip_kind(std::string_view s) {
 std::string sniff_format(std::string_view bytes) {
   if (bytes.substr(0, 4) == std::string_view("PK\x03\x04", 4)) return zip_kind(bytes);
   if (bytes.substr(0, 1024).find("%PDF-") != std::string_view::npos) return "pdf";
+  if (bytes.substr(0, 4) == std::string_view("II*\0", 4) || bytes.substr(0, 4) == std::string_view("MM\0*", 4))
+    return "tiff";
+  if (bytes.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8)) return "png";
+  if (bytes.substr(0, 3) == std::string_view("\xFF\xD8\xFF", 3)) return "jpeg";
   if (looks_html(bytes.substr(0, 8192))) return "html";
   if (looks_email(bytes.substr(0, 65536))) return "eml";
   return "text";
 }
 
-Result<ExtractedText> extract_format(const std::string& format, std::string_view bytes, const Limits& limits) {
+Result<ExtractedText> extract_format(const std::string& format, std::string_view bytes, const Limits& limits,
+                                     bool ocr) {
   if (format == "html") return extract_html(bytes, limits);
   if (format == "docx") return extract_docx(bytes, limits);
   if (format == "odt") return extract_odt(bytes, limits);
-  if (format == "pdf") return extract_pdf(bytes, limits);
+  if (format == "pdf") return extract_pdf(bytes, limits, ocr);
+  if (format == "tiff" || format == "png" || format == "jpeg") {
+    if (!ocr) return Error{"no_text", "an image (" + format + ") has no text to read and OCR is off (--no-ocr)"};
+    return extract_image(bytes, limits);
+  }
   if (format == "eml") return extract_email(bytes, limits);
   if (format == "zip")
     return Error{"format", "a ZIP archive that is neither DOCX nor ODT: unpack it and give the files inside"};
