@@ -65,9 +65,10 @@ void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
 }
 
-FileResult analyze(const std::string& path, const Limits& limits = {}) {
+FileResult analyze(const std::string& path, const Limits& limits = {}, bool ocr = true) {
   AnalyzeOptions o;
   o.limits = limits;
+  o.ocr = ocr;
   return analyze_file(path, resources(), o);
 }
 
@@ -203,7 +204,8 @@ void expect_error(const FileResult& fr, const std::string& format, const std::st
 
 TEST(Hostile, EncryptedPdf) { expect_error(analyze(kFixtures + "encrypted.pdf"), "pdf", "encrypted"); }
 
-TEST(Hostile, PdfWithoutTextLayer) { expect_error(analyze(kFixtures + "notext.pdf"), "pdf", "pdf"); }
+// No text layer and nothing for OCR to read (a filled rectangle).
+TEST(Hostile, PdfWithoutTextLayer) { expect_error(analyze(kFixtures + "notext.pdf"), "pdf", "no_text"); }
 
 TEST(Hostile, TruncatedPdfsNeverCrash) {
   TempDir tmp;
@@ -337,6 +339,135 @@ TEST(Email, DateHeaderIsTheDocumentDateWhenTheBodyHasNone) {
   ASSERT_TRUE(fr.analysis.document_date);
   EXPECT_EQ(*fr.analysis.document_date, "2020-03-03");
   EXPECT_EQ(fr.analysis.document_date_rule, "e-mail Date header");
+}
+
+// ---- OCR: scans of letter_000 (tests/formats/make_fixtures.sh: pdftoppm at 300 dpi, light noise,
+// a slight skew) read by tesseract give the case number and date of the plain-text original ----
+
+std::set<std::string> case_numbers(const FileResult& fr) {
+  std::set<std::string> out;
+  for (const auto& c : fr.analysis.case_numbers) out.insert(c.value);
+  return out;
+}
+
+const FileResult& original_000() {
+  static FileResult fr = analyze(kSource + "/corpus/seeds/docs/000_256995b99efc51f4.txt");
+  return fr;
+}
+
+void expect_ocr(const FileResult& fr, const std::string& format) {
+  ASSERT_FALSE(fr.error) << fr.error->code << ": " << fr.error->message;
+  EXPECT_EQ(fr.source.format, format);
+  EXPECT_TRUE(fr.source.ocr);
+  EXPECT_GT(fr.source.ocr_confidence, 0.5);
+  EXPECT_LE(fr.source.ocr_confidence, 1.0);
+  auto j = to_json(fr.doc, fr.analysis, false);
+  EXPECT_EQ(j["source"]["ocr"], true);
+  EXPECT_EQ(j["source"]["ocr_confidence"], fr.source.ocr_confidence);
+}
+
+TEST(Ocr, ScannedPdfHasTheCaseNumberAndDateOfTheText) {
+  ASSERT_FALSE(original_000().error);
+  ASSERT_EQ(original_000().analysis.document_date.value_or("-"), "2020-12-14");
+  ASSERT_EQ(case_numbers(original_000()), std::set<std::string>{"2020-11222"});
+  FileResult fr = analyze(kFixtures + "scan_000.pdf");
+  expect_ocr(fr, "pdf");
+  EXPECT_EQ(case_numbers(fr), case_numbers(original_000())) << fr.doc.text;
+  EXPECT_EQ(fr.analysis.document_date, original_000().analysis.document_date) << fr.doc.text;
+  EXPECT_EQ(fr.doc.text.find("Side 2 af 3"), std::string::npos);  // page furniture still dropped
+}
+
+TEST(Ocr, MultiPageTiffHasTheCaseNumberAndDateOfTheText) {
+  FileResult fr = analyze(kFixtures + "scan_000.tiff");
+  expect_ocr(fr, "tiff");
+  EXPECT_EQ(case_numbers(fr), case_numbers(original_000())) << fr.doc.text;
+  EXPECT_EQ(fr.analysis.document_date, original_000().analysis.document_date) << fr.doc.text;
+}
+
+TEST(Ocr, PngAndJpegOfTheFirstPage) {
+  for (const char* ext : {"png", "jpg"}) {
+    FileResult fr = analyze(kFixtures + "scan_000." + ext);
+    expect_ocr(fr, ext == std::string("png") ? "png" : "jpeg");
+    EXPECT_EQ(case_numbers(fr), case_numbers(original_000())) << ext << "\n" << fr.doc.text;
+  }
+}
+
+TEST(Ocr, ImagesSniffedByMagicBytes) {
+  EXPECT_EQ(sniff_format(read_file(kFixtures + "scan_000.tiff")), "tiff");
+  EXPECT_EQ(sniff_format(read_file(kFixtures + "scan_000.png")), "png");
+  EXPECT_EQ(sniff_format(read_file(kFixtures + "scan_000.jpg")), "jpeg");
+  EXPECT_EQ(sniff_format(std::string("MM\0*", 4) + "x"), "tiff");
+  EXPECT_EQ(sniff_format("II* is how a letter could begin\n"), "text");  // no NUL after the star
+}
+
+TEST(Ocr, NoOcrGivesNoText) {
+  for (const char* name : {"scan_000.pdf", "scan_000.png", "scan_000.tiff"}) {
+    FileResult fr = analyze(kFixtures + name, {}, /*ocr=*/false);
+    ASSERT_TRUE(fr.error) << name;
+    EXPECT_EQ(fr.error->code, "no_text") << name;
+    EXPECT_FALSE(fr.source.ocr);
+    auto j = error_json(fr.source, *fr.error);
+    EXPECT_EQ(j["error"]["code"], "no_text");
+    EXPECT_FALSE(j["source"].contains("ocr"));
+  }
+  // A PDF with a text layer is unaffected.
+  FileResult text = analyze(kFixtures + "letter_000.pdf", {}, /*ocr=*/false);
+  ASSERT_FALSE(text.error);
+  EXPECT_FALSE(text.source.ocr);
+}
+
+TEST(Ocr, CliNoOcrFlagWritesTheNoTextRecord) {
+  TempDir tmp;
+  std::string cmd = std::string("'") + SAGSINDEKS_BINARY + "' analyze --jsonl --no-ocr --lexicons '" + kSource +
+                    "/lexicons' '" + kFixtures + "scan_000.png' >'" + (tmp / "out.jsonl") + "' 2>/dev/null";
+  int rc = std::system(cmd.c_str());
+  EXPECT_NE(rc, 0);  // a failed input: exit status 2
+  auto j = nlohmann::json::parse(read_file(tmp / "out.jsonl"));
+  EXPECT_EQ(j["error"]["code"], "no_text");
+  EXPECT_EQ(j["source"]["format"], "png");
+}
+
+TEST(Ocr, DeadlineStopsRecognition) {
+  Limits l;
+  l.max_seconds = 0.05;
+  auto t0 = std::chrono::steady_clock::now();
+  expect_error(analyze(kFixtures + "scan_000.pdf", l), "pdf", "timeout");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
+// A PNG header declaring 100000 x 100000 pixels (a 40 GB image) is refused before decoding.
+TEST(Ocr, ImageBombRefusedFromItsHeader) {
+  auto crc32 = [](const std::string& s) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (unsigned char b : s) {
+      c ^= b;
+      for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+  };
+  auto be32 = [](uint32_t v) {
+    return std::string{static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8),
+                       static_cast<char>(v)};
+  };
+  std::string ihdr = "IHDR" + be32(100000) + be32(100000) + std::string("\x08\x00\x00\x00\x00", 5);
+  std::string png = std::string("\x89PNG\r\n\x1a\n", 8) + be32(13) + ihdr + be32(crc32(ihdr)) + be32(0) + "IDAT" +
+                    be32(crc32("IDAT"));
+  TempDir tmp;
+  write_file(tmp / "bomb.png", png);
+  auto t0 = std::chrono::steady_clock::now();
+  expect_error(analyze(tmp / "bomb.png"), "png", "too_large");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+}
+
+TEST(Ocr, DamagedImagesGiveAnImageError) {
+  TempDir tmp;
+  std::string png = read_file(kFixtures + "scan_000.png");
+  write_file(tmp / "cut.png", png.substr(0, 20));
+  expect_error(analyze(tmp / "cut.png"), "png", "image");
+  write_file(tmp / "junk.jpg", std::string("\xFF\xD8\xFF", 3) + std::string(5000, 'x'));
+  expect_error(analyze(tmp / "junk.jpg"), "jpeg", "image");
+  write_file(tmp / "junk.tiff", std::string("II*\0", 4) + std::string(5000, '\xEE'));
+  expect_error(analyze(tmp / "junk.tiff"), "tiff", "image");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes the format fixtures in tests/formats/fixtures/ from two bundled corpus letters, so that
 # the tests can check that each format gives the same analysis as the plain text. The outputs are
-# committed (a few KB each); run this again only to change them. Needs python3 and qpdf.
+# committed (a few KB each, the scans up to ~250 KB); run this again only to change them. Needs
+# python3, qpdf and pdftoppm (poppler-utils); nothing here is needed when the tests run.
 #
 #   <doc>.html  written here: paragraphs as <p>, lines as <br>, **bold** as <b>, æøå as entities,
 #               plus <head>/<script>/<style>/<nav>/<header>/<footer> holding dates and
@@ -19,6 +20,12 @@
 #               alternative), answer_003 as HTML only (UTF-8, base64); RFC 2047 subjects.
 #   encrypted.pdf  000's PDF encrypted by qpdf (AES-256, user password "hemmelig").
 #   notext.pdf  a one-page PDF with nothing but a rectangle: no text layer.
+#   Scans of letter_000.pdf, for OCR: its pages rendered by pdftoppm at 300 dpi in gray, then
+#   "scanned" here with light seeded noise (specks, dust, a faint grey cast, a 0.4 degree skew):
+#   scan_000.pdf   the three pages as 4-bit grey images (Flate), no text layer
+#   scan_000.tiff  pages 1-2 in one TIFF, bilevel (threshold 128), Deflate
+#   scan_000.png   page 1, 8-bit grey
+#   scan_000.jpg   page 1 of scan_000.pdf rendered again by pdftoppm, JPEG quality 25
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 src="$here/../../corpus/seeds/docs"
@@ -195,4 +202,109 @@ for name, f in docs.items():
 open(os.path.join(out, "notext.pdf"), "wb").write(pdf_bytes([b"0 0 1 rg 100 100 200 200 re f\n"]))
 PY
 qpdf --encrypt hemmelig ejer 256 -- "$out/letter_000.pdf" "$out/encrypted.pdf"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+pdftoppm -r 300 -gray "$out/letter_000.pdf" "$tmp/page"
+python3 - "$tmp" "$out" <<'PY'
+import glob, math, random, struct, sys, zlib, os
+tmp, out = sys.argv[1], sys.argv[2]
+rnd = random.Random(4)
+
+def read_pgm(path):
+    data = open(path, "rb").read()
+    parts, pos = [], 0
+    while len(parts) < 4:  # P5 width height maxval, one white-space byte, then the pixels
+        while data[pos:pos + 1].isspace(): pos += 1
+        end = pos
+        while not data[end:end + 1].isspace(): end += 1
+        parts.append(data[pos:end]); pos = end
+    w, h = int(parts[1]), int(parts[2])
+    return w, h, bytearray(data[pos + 1:pos + 1 + w * h])
+
+def noisy(w, h, px):
+    cast = bytes(max(0, v - 10) for v in range(256))  # a faint grey cast: white becomes 245
+    px = bytearray(px.translate(cast))
+    for _ in range(800):  # specks of 1-2 pixels
+        x, y, s, v = rnd.randrange(w - 3), rnd.randrange(h - 3), rnd.randint(1, 2), rnd.randint(40, 170)
+        for dy in range(s):
+            for dx in range(s):
+                px[(y + dy) * w + x + dx] = v
+    for _ in range(15):  # dust: short thin strokes
+        x, y, ln = rnd.randrange(w - 40), rnd.randrange(h - 40), rnd.randint(5, 20)
+        horiz = rnd.random() < 0.5
+        for i in range(ln):
+            px[(y + (0 if horiz else i)) * w + x + (i if horiz else 0)] = 90
+    return px
+
+def pack(w, h, px, bits, threshold=128):
+    rows = []
+    for y in range(h):
+        row = px[y * w:(y + 1) * w]
+        if bits == 4:
+            q = row.translate(bytes(v >> 4 for v in range(256)))
+            if w % 2: q += b"\0"
+            rows.append(bytes(a << 4 | b for a, b in zip(q[0::2], q[1::2])))
+        else:  # 1 bit, 1 = white
+            b = row.translate(bytes(1 if v >= threshold else 0 for v in range(256)))
+            b += b"\1" * (-w % 8)
+            rows.append(bytes(sum(b[i + k] << (7 - k) for k in range(8)) for i in range(0, len(b), 8)))
+    return b"".join(rows)
+
+pages = [read_pgm(p) for p in sorted(glob.glob(os.path.join(tmp, "page-*.pgm")))]
+pages = [(w, h, noisy(w, h, px)) for w, h, px in pages]
+
+# scan_000.pdf: one image a page, drawn skewed; no fonts, no text.
+objs, kids = ["<< /Type /Catalog /Pages 2 0 R >>", None], []
+t = math.radians(0.4)
+for w, h, px in pages:
+    data = zlib.compress(pack(w, h, px, 4), 9)
+    objs.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 4 "
+                b"/Filter /FlateDecode /Length %d >>\nstream\n" % (w, h, len(data)) + data + b"\nendstream")
+    img = len(objs)
+    W, H = 595.0, 842.0
+    cm = "%.4f %.4f %.4f %.4f %.2f %.2f cm" % (W * math.cos(t), W * math.sin(t), -H * math.sin(t), H * math.cos(t), 4, -2)
+    content = ("q 0.96 g 0 0 595 842 re f Q q %s /Im0 Do Q" % cm).encode()
+    objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    objs.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>" % (img, len(objs)))
+    kids.append(len(objs))
+objs[1] = "<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join("%d 0 R" % k for k in kids), len(kids))
+data, offs = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
+for i, o in enumerate(objs, 1):
+    offs.append(len(data))
+    data += b"%d 0 obj\n" % i + (o if isinstance(o, bytes) else o.encode()) + b"\nendobj\n"
+xref = len(data)
+data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
+data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+open(os.path.join(out, "scan_000.pdf"), "wb").write(bytes(data))
+
+# scan_000.png: page 1, 8-bit grey.
+w, h, px = pages[0]
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xffffffff)
+raw = b"".join(b"\0" + bytes(px[y * w:(y + 1) * w]) for y in range(h))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+png += chunk(b"pHYs", struct.pack(">IIB", 11811, 11811, 1))  # 300 dpi in pixels per metre
+png += chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+open(os.path.join(out, "scan_000.png"), "wb").write(png)
+
+# scan_000.tiff: pages 1-2 (the case number, the date) bilevel, Deflate (compression 8), one strip, 300 dpi; little-endian.
+tif, ifd_offsets = bytearray(b"II*\0\0\0\0\0"), []
+prev_link = 4
+for w, h, px in pages[:2]:
+    strip = zlib.compress(pack(w, h, px, 1), 9)
+    strip_off = len(tif); tif += strip
+    if len(tif) % 2: tif += b"\0"
+    res_off = len(tif); tif += struct.pack("<IIII", 300, 1, 300, 1)
+    entries = [(256, 4, 1, w), (257, 4, 1, h), (258, 3, 1, 1), (259, 3, 1, 8), (262, 3, 1, 1), (273, 4, 1, strip_off),
+               (277, 3, 1, 1), (278, 4, 1, h), (279, 4, 1, len(strip)), (282, 5, 1, res_off), (283, 5, 1, res_off + 8),
+               (296, 3, 1, 2)]
+    ifd = len(tif)
+    struct.pack_into("<I", tif, prev_link, ifd)
+    tif += struct.pack("<H", len(entries))
+    for tag, typ, cnt, val in entries:
+        tif += struct.pack("<HHI", tag, typ, cnt) + (struct.pack("<HH", val, 0) if typ == 3 else struct.pack("<I", val))
+    prev_link = len(tif); tif += b"\0\0\0\0"
+open(os.path.join(out, "scan_000.tiff"), "wb").write(bytes(tif))
+PY
+pdftoppm -r 300 -gray -jpeg -jpegopt quality=25 -f 1 -l 1 -singlefile "$out/scan_000.pdf" "$out/scan_000"
 ls -l "$out"
