@@ -16,11 +16,14 @@ Result<std::shared_ptr<const Gazetteer>> Gazetteer::load(const std::string& lexd
   std::unordered_map<std::string, size_t> by_name;
   for (const auto& r : *rows) {
     if (r.fields[0] == "code") continue;  // header
+    if (r.fields[1].empty())
+      return Error{"lexicon", lexdir + "/kommuner.tsv:" + std::to_string(r.line) + ": a municipality without a name"};
     by_name[r.fields[1]] = g->municipalities_.size();
     g->municipalities_.push_back({r.fields[0], r.fields[1]});
   }
   if (g->municipalities_.empty()) return Error{"lexicon", lexdir + "/kommuner.tsv: no municipalities"};
   auto add = [&](const std::string& form, size_t idx) {
+    if (form.empty()) return;  // "Aarhus|" : an empty variant names nothing
     g->forms_.emplace(form, std::make_pair(idx, false));
     if (form.back() != 's') g->forms_.emplace(form + "s", std::make_pair(idx, true));
     g->lower_forms_.emplace(text::lower(form), idx);
