@@ -100,9 +100,13 @@ namespace {
 // The doubts worth a person's look. Below 0.6 the classifier spreads its belief over two or
 // more labels: the card's type needs a person.
 constexpr double kReviewConfidence = 0.6;
+// Below this mean word confidence, tesseract's text holds enough misreadings to distort dates
+// and identifiers.
+constexpr double kReviewOcrConfidence = 0.75;
 
-Review review_of(const Analysis& a) {
+Review review_of(const Document& doc, const Analysis& a) {
   Review r;
+  if (doc.source.ocr && doc.source.ocr_confidence < kReviewOcrConfidence) r.reasons.push_back("low OCR confidence");
   if (a.type.confidence < kReviewConfidence) r.reasons.push_back("low type confidence");
   if (!a.document_date && a.type.label != "other") r.reasons.push_back("no document date");
   for (const auto& m : a.mayors)
@@ -125,7 +129,7 @@ Analysis analyze(const Document& doc, const Resources& r) {
     a.document_date_rule = "e-mail Date header";
   }
   a.type = r.classifier->classify(r.classifier->features(doc, a));
-  a.review = review_of(a);
+  a.review = review_of(doc, a);
   return a;
 }
 

@@ -396,3 +396,23 @@ TEST(GoldenRecord, MatchesItsSchema) {
 
 }  // namespace
 }  // namespace sagsindeks
+
+namespace sagsindeks {
+namespace {
+
+// A card whose text came from OCR with low confidence is flagged for an archivist.
+TEST(GoldenRecord, LowOcrConfidenceNeedsReview) {
+  Document doc;
+  test::analyze_text("Dato: 14-12-2020\nSagsnr.: 2020-11222\n\nMed venlig hilsen\n\nAstrid Krag", &doc);
+  doc.source.ocr = true;
+  doc.source.ocr_confidence = 0.41;
+  Analysis low = analyze(doc, test::resources());
+  EXPECT_TRUE(low.review.needed);
+  EXPECT_NE(std::find(low.review.reasons.begin(), low.review.reasons.end(), "low OCR confidence"), low.review.reasons.end());
+  doc.source.ocr_confidence = 0.93;
+  Analysis high = analyze(doc, test::resources());
+  EXPECT_EQ(std::find(high.review.reasons.begin(), high.review.reasons.end(), "low OCR confidence"), high.review.reasons.end());
+}
+
+}  // namespace
+}  // namespace sagsindeks
