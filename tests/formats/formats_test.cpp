@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "analysis/corpus.h"
+#include "../analysis/test_support.h"
 #include "ingest/formats/html.h"
 #include "ingest/formats/office.h"
 #include "ingest/formats/pdf.h"
@@ -26,19 +27,7 @@ namespace fs = std::filesystem;
 const std::string kSource = SAGSINDEKS_SOURCE_DIR;
 const std::string kFixtures = kSource + "/tests/formats/fixtures/";
 
-const Resources& resources() {
-  static std::shared_ptr<const Resources> r = [] {
-    ResourceOptions o;
-    o.lexicon_dir = kSource + "/lexicons";
-    auto res = Resources::load(o);
-    if (!res.ok()) {
-      ADD_FAILURE() << res.error().message;
-      std::abort();
-    }
-    return *res;
-  }();
-  return *r;
-}
+const Resources& resources() { return test::resources(); }
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
