@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Runs libFuzzer targets from a SAGSINDEKS_FUZZ build, two at a time, each for SECONDS.
-#   tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [target...]    (targets: decode normalize analyze read lexicon)
+#   tests/fuzz/run_fuzz.sh BUILD_DIR SECONDS [target...]    (targets: decode normalize analyze read lexicon query formats)
 # Working corpora go to $FUZZ_WORK (default /tmp/sagsindeks-fuzz/<target>), seeded from
 # tests/fuzz/corpus; crashes land in $FUZZ_WORK/<target>/artifacts; logs in $FUZZ_WORK/<target>.log.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="$1"; secs="$2"; shift 2
-targets=("${@:-decode normalize analyze read lexicon}")
-[ $# -eq 0 ] && targets=(decode normalize analyze read lexicon)
+targets=("${@:-decode normalize analyze read lexicon query formats}")
+[ $# -eq 0 ] && targets=(decode normalize analyze read lexicon query formats)
 work="${FUZZ_WORK:-/tmp/sagsindeks-fuzz}"
 run() {
   local t="$1" dir="$work/$1"
