@@ -53,8 +53,7 @@ Result<Document> prepare(const std::string& bytes, SourceInfo source, const Reso
   Document doc;
   source.encoding = dec->encoding;
   doc.source = std::move(source);
-  NormalizeReport rep;
-  doc.text = normalize_text(dec->utf8, r.speller.get(), &rep);
+  doc.text = normalize_text(dec->utf8, r.speller.get());
   if (doc.text.empty()) return Error{"empty", "no text: the file holds only white space"};
   return doc;
 }

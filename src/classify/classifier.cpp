@@ -45,7 +45,6 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
       c->names_.push_back(r.fields[0]);
       c->names_.push_back(r.fields[0] + "@early");
     }
-    c->cue_feature_.push_back(r.fields[0]);
     c->cue_index_.push_back(idx[r.fields[0]]);
   }
   if (!c->set_->Compile()) return Error{"lexicon", lexdir + "/type_cues.tsv: cue set does not compile"};

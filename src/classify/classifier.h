@@ -45,7 +45,6 @@ class TypeClassifier {
 
  private:
   std::vector<std::string> names_;            // feature names, cue features then structural ones
-  std::vector<std::string> cue_feature_;      // per cue pattern: its feature name
   std::vector<size_t> cue_index_;             // per cue pattern: index into names_
   std::unique_ptr<RE2::Set> set_;
   std::vector<std::unique_ptr<RE2>> cues_;

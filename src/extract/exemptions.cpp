@@ -48,7 +48,8 @@ std::vector<Sentence> sentences(const std::string& t) {
 bool has_at_word_start(const std::string& hay, const std::string& needle, size_t* at = nullptr) {
   size_t p = 0;
   while ((p = hay.find(needle, p)) != std::string::npos) {
-    if (p == 0 || !text::is_letter_at(hay, p - 1 - (static_cast<unsigned char>(hay[p - 1]) >= 0x80 ? 1 : 0))) {
+    size_t before = p;
+    if (p == 0 || !text::is_letter(text::prev_cp(hay, before))) {
       if (at) *at = p;
       return true;
     }
@@ -113,7 +114,6 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
           it->requested_by.push_back(c);
       return;
     }
-    std::string s = text::squash_spaces(t.substr(sents[si].b, sents[si].e - sents[si].b));
     size_t lead = t.find_first_not_of(" \n", sents[si].b);
     size_t end = sents[si].e;
     while (end > lead && (t[end - 1] == ' ' || t[end - 1] == '\n')) --end;
