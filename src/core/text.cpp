@@ -41,6 +41,27 @@ std::string lower(std::string_view s) {
   return out;
 }
 
+std::string lower_aligned(std::string_view s) {
+  std::string out(s);
+  auto* b = reinterpret_cast<uint8_t*>(out.data());
+  const auto n = static_cast<int32_t>(out.size());
+  for (int32_t i = 0; i < n;) {
+    if (b[i] < 0x80) {
+      if (b[i] >= 'A' && b[i] <= 'Z') b[i] = static_cast<uint8_t>(b[i] + 32);
+      ++i;
+      continue;
+    }
+    int32_t start = i, c = 0;
+    U8_NEXT(b, i, n, c);
+    if (c < 0) continue;  // an invalid sequence is kept as it is
+    UChar32 l = u_tolower(c);
+    if (l == c || U8_LENGTH(l) != i - start) continue;
+    int32_t k = start;
+    U8_APPEND_UNSAFE(b, k, l);
+  }
+  return out;
+}
+
 std::string upper_first(std::string_view s) {
   if (s.empty()) return {};
   size_t i = 0;
@@ -112,6 +133,13 @@ uint32_t CodePointIndex::operator()(uint32_t b) const {
   for (size_t j = k * kStep; j < b; ++j) cp += is_lead(text_[j]);
   if (b < text_.size() && !is_lead(text_[b]) && cp > 0) --cp;  // inside a character: that character
   return cp;
+}
+
+std::string truncate_utf8(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  int32_t cut = static_cast<int32_t>(max_bytes);
+  U8_SET_CP_START(reinterpret_cast<const uint8_t*>(s.data()), 0, cut);
+  return std::string(s.substr(0, static_cast<size_t>(cut)));
 }
 
 std::string squash_spaces(std::string_view s) {

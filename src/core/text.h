@@ -8,6 +8,10 @@
 namespace sagsindeks::text {
 
 std::string lower(std::string_view utf8);           // full Unicode lower-casing (ICU)
+// Lower-cased code point by code point, keeping every byte offset: a code point whose lower case
+// is encoded in another number of bytes (rare outside Latin-1) stays as it is. For matching
+// lower-case patterns and reporting the original text at the same offsets.
+std::string lower_aligned(std::string_view utf8);
 std::string upper_first(std::string_view utf8);     // "århus" -> "Århus"
 bool starts_upper(std::string_view utf8);           // first code point is an upper-case letter
 bool starts_lower(std::string_view utf8);
@@ -57,6 +61,8 @@ class CodePointIndex {
   std::string_view text_;
   std::vector<uint32_t> cp_before_block_;  // code points before byte k * kStep
 };
+// At most `max_bytes` of a valid UTF-8 text, never cutting a character in two.
+std::string truncate_utf8(std::string_view utf8, size_t max_bytes);
 // Collapses runs of white space into one space and trims.
 std::string squash_spaces(std::string_view s);
 // Removes all white space (identifier normal form).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -324,6 +325,45 @@ TEST(GoldenType, EvidenceAndConfidence) {
   EXPECT_GT(a.type.confidence, 0.5);
   EXPECT_LE(a.type.confidence, 1.0);
   EXPECT_FALSE(a.type.evidence.empty());
+}
+
+// Cues are matched on the lower-cased text, at a word start and within one line; the evidence is
+// the text as written.
+TEST(GoldenType, CueSemantics) {
+  auto c = TypeClassifier::create(std::string(SAGSINDEKS_SOURCE_DIR) + "/lexicons", /*need_model=*/false);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  const auto& names = (*c)->feature_names();
+  auto value = [&](const std::string& text, const std::string& feature, std::string* evidence = nullptr) {
+    Document d;
+    d.text = text;
+    Features f = (*c)->features(d, Analysis{});
+    size_t i = std::find(names.begin(), names.end(), feature) - names.begin();
+    if (evidence) *evidence = f.evidence[i];
+    return f.x[i];
+  };
+  std::string ev;
+  EXPECT_GT(value("Vi siger TAK FOR jeres brev.", "reply_thanks", &ev), 0);
+  EXPECT_EQ(ev, "TAK FOR jeres");
+  EXPECT_EQ(value("Vi siger mangetak for brevet.", "reply_thanks"), 0);          // not at a word start
+  EXPECT_EQ(value("Vi siger tak\nfor brevet.", "reply_thanks"), 0);             // not within one line
+  EXPECT_GT(value("Vi siger (tak for brevet).", "reply_thanks"), 0);
+  EXPECT_DOUBLE_EQ(value("tak for. tak for. tak for. tak for. tak for.", "reply_thanks"), 1.0);  // capped at 3
+  EXPECT_GT(value(std::string(700, 'x') + " tak for", "reply_thanks"), 0);
+  EXPECT_EQ(value(std::string(700, 'x') + " tak for", "reply_thanks@early"), 0);  // past the opening
+  EXPECT_GT(value("Tak for", "reply_thanks@early"), 0);
+}
+
+TEST(GoldenType, UpperCaseCueIsALexiconError) {
+  // Only type_cues.tsv is read without the model.
+  const std::string dir = ::testing::TempDir() + "/upper_case_cue";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/type_cues.tsv") << "# source: test\nreply_thanks\tTak for\n";
+  auto c = TypeClassifier::create(dir, /*need_model=*/false);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("type_cues.tsv:2"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("lower case"), std::string::npos);
+  std::ofstream(dir + "/type_cues.tsv") << "# source: test\nreply_thanks\ttak\\s\\pL+ \\p{Ll}for\\S\n";
+  EXPECT_TRUE(TypeClassifier::create(dir, false).ok());
 }
 
 TEST(GoldenRecord, SpansCutOutTheirText) {

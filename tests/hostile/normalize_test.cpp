@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "core/limits.h"
+#include "core/text.h"
 #include "ingest/encoding.h"
 #include "hostile_util.h"
 #include "normalize/normalize.h"
@@ -116,3 +117,17 @@ TEST(Normalize, ExpiredDeadlineStopsEarly) {
   EXPECT_TRUE(sagsindeks::deadline_expired());
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2.0);
 }
+
+namespace sagsindeks {
+// lower_aligned keeps every byte offset: Danish letters lower-case in place; a letter whose lower
+// case has another length (U+0130 İ → i̇) and invalid bytes stay as they are.
+TEST(Text, LowerAlignedKeepsOffsets) {
+  EXPECT_EQ(text::lower_aligned("ÆBLE Øst ÅRHUS Ξ"), "æble øst århus ξ");
+  const std::string odd = "A\xC4\xB0" "B\xFF" "C";
+  const std::string low = text::lower_aligned(odd);
+  EXPECT_EQ(low.size(), odd.size());
+  EXPECT_EQ(low, "a\xC4\xB0" "b\xFF" "c");
+  EXPECT_EQ(text::truncate_utf8("blåbær", 3), "bl");
+  EXPECT_EQ(text::truncate_utf8("blåbær", 4), "blå");
+}
+}  // namespace sagsindeks
