@@ -142,21 +142,26 @@ std::string truncate_utf8(std::string_view s, size_t max_bytes) {
   return std::string(s.substr(0, static_cast<size_t>(cut)));
 }
 
-std::string squash_spaces(std::string_view s) {
+void squash_spaces_into(std::string_view s, std::string& out) {
   // Copies runs of non-space bytes whole (this runs on every line of every document).
   auto is_space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
-  std::string out;
-  out.reserve(s.size());
+  const size_t mark = out.size();
   size_t i = 0, n = s.size();
   while (i < n) {
     while (i < n && is_space(s[i])) ++i;
     if (i == n) break;
     size_t j = i;
     while (j < n && !is_space(s[j])) ++j;
-    if (!out.empty()) out.push_back(' ');
+    if (out.size() > mark) out.push_back(' ');
     out.append(s.data() + i, j - i);
     i = j;
   }
+}
+
+std::string squash_spaces(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  squash_spaces_into(s, out);
   return out;
 }
 

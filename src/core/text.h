@@ -65,6 +65,7 @@ class CodePointIndex {
 std::string truncate_utf8(std::string_view utf8, size_t max_bytes);
 // Collapses runs of white space into one space and trims.
 std::string squash_spaces(std::string_view s);
+void squash_spaces_into(std::string_view s, std::string& out);  // appends the result to `out`
 // Removes all white space (identifier normal form).
 std::string strip_spaces(std::string_view s);
 

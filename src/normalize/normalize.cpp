@@ -150,17 +150,19 @@ std::string map_characters(std::string_view in) {
   return s;
 }
 
-// Drops Markdown bold/italic markers left by converters (`**Sagsnr.**`).
-std::string drop_markup(std::string_view s) {
+// Drops Markdown bold/italic markers left by converters (`**Sagsnr.**`). Most texts have none:
+// then the text is handed back untouched.
+std::string drop_markup(std::string s) {
+  size_t p = s.find("**");
+  if (p == std::string::npos) return s;
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '*' && i + 1 < s.size() && s[i + 1] == '*') {
-      ++i;
-      continue;
-    }
-    out.push_back(s[i]);
+  size_t from = 0;
+  for (; p != std::string::npos; p = s.find("**", from)) {
+    out.append(s, from, p - from);
+    from = p + 2;
   }
+  out.append(s, from, std::string::npos);
   return out;
 }
 
@@ -175,12 +177,14 @@ std::string tidy_lines(std::string_view s) {
     if (tick.expired()) break;
     size_t nl = s.find('\n', pos);
     if (nl == std::string_view::npos) nl = s.size();
-    std::string line = text::squash_spaces(s.substr(pos, nl - pos));
-    if (line.empty()) {
+    const size_t mark = out.size();
+    if (!out.empty()) out += blank_run > 0 ? "\n\n" : "\n";
+    const size_t body = out.size();
+    text::squash_spaces_into(s.substr(pos, nl - pos), out);
+    if (out.size() == body) {
+      out.resize(mark);
       ++blank_run;
     } else {
-      if (!out.empty()) out += blank_run > 0 ? "\n\n" : "\n";
-      out += line;
       blank_run = 0;
     }
     pos = nl + 1;
@@ -292,8 +296,21 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
   // Over kMaxWord bytes is no word: no copy, no lookup (a megabyte of `aaaBaaaB…` was quadratic).
   auto known = [&](std::string_view w) { return w.size() <= kMaxWord && (!sp || sp->correct(std::string(w))); };
   size_t i = 0, lower_run = 0, upper_run = 0, digit_run = 0, word_begin = 0;
+  size_t copied = 0;  // s[0, copied) is in `out`: text is copied in runs between the cuts
   bool in_word = false;
   while (i < s.size()) {
+    // Fast path, most bytes of a letter: an ASCII lower-case letter not after digits, or ASCII that
+    // is neither letter nor digit, never cuts; only the run counters move.
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b >= 'a' && b <= 'z' && digit_run < 2) {
+      if (!in_word) word_begin = i, lower_run = 0;
+      ++lower_run, upper_run = 0, digit_run = 0, in_word = true, ++i;
+      continue;
+    }
+    if (b < 0x80 && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z') && !(b >= '0' && b <= '9')) {
+      lower_run = upper_run = digit_run = 0, in_word = false, ++i;
+      continue;
+    }
     size_t start = i;
     int32_t c = text::next_cp(s, i);
     bool letter = text::is_letter(c);
@@ -326,7 +343,9 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
       cut = we - start >= 3 && sp && sp->correct(std::string(s.substr(start, we - start)));
     }
     if (cut) {
+      out.append(s.substr(copied, start - copied));
       out.push_back(' ');
+      copied = start;
       ++split;
       word_begin = start;
       lower_run = 0;
@@ -335,8 +354,9 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
     upper_run = letter && text::is_upper(c) ? upper_run + 1 : 0;
     digit_run = digit ? digit_run + 1 : 0;
     in_word = letter;
-    out.append(s.substr(start, i - start));
   }
+  if (copied == 0) return std::string(s);
+  out.append(s.substr(copied));
   return out;
 }
 
@@ -346,7 +366,7 @@ std::string normalize_text(std::string_view in, const Speller* sp, NormalizeRepo
   NormalizeReport local;
   NormalizeReport& r = report ? *report : local;
   std::string s = map_characters(in);
-  s = drop_markup(s);
+  s = drop_markup(std::move(s));
   s = tidy_lines(s);
   s = join_hyphenation(s, sp, r.hyphens_joined);
   s = join_inline_hyphens(s, sp, r.hyphens_joined);
