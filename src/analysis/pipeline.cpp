@@ -140,60 +140,93 @@ nlohmann::ordered_json error_json(const SourceInfo& s, const Error& e) {
   return j;
 }
 
+namespace {
+// A JSON object built member by member with moves: nlohmann's initializer lists build every pair
+// as a two-element array first and then copy it, which cost more than the rest of the record.
+struct Obj {
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  template <class V>
+  Obj& operator()(const char* key, V&& v) {
+    j.emplace(key, std::forward<V>(v));
+    return *this;
+  }
+};
+}  // namespace
+
 nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with_text) {
   using nlohmann::ordered_json;
   text::CodePointIndex cp(doc.text);
-  auto span = [&](Span s) { return ordered_json::array({cp(s.begin), cp(s.end)}); };
-  auto muni = [](const Municipality& m) { return ordered_json{{"code", m.code}, {"name", m.name}}; };
-  ordered_json j;
-  j["schema"] = kSchema;
+  auto span = [&](Span s) {
+    ordered_json r = ordered_json::array();
+    r.get_ref<ordered_json::array_t&>().reserve(2);
+    r.push_back(cp(s.begin));
+    r.push_back(cp(s.end));
+    return r;
+  };
+  auto muni = [](const Municipality& m) { return std::move(Obj()("code", m.code)("name", m.name).j); };
+  auto list = [](size_t n) {
+    ordered_json r = ordered_json::array();
+    r.get_ref<ordered_json::array_t&>().reserve(n);
+    return r;
+  };
+  Obj rec;
+  rec("schema", kSchema);
   const auto& s = doc.source;
-  j["source"] = {{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"format", s.format}, {"encoding", s.encoding}};
-  if (s.ocr) j["source"].update({{"ocr", true}, {"ocr_confidence", s.ocr_confidence}});
-  j["type"] = {{"label", a.type.label}, {"confidence", a.type.confidence}, {"evidence", a.type.evidence}};
-  j["review"] = {{"needed", a.review.needed}, {"reasons", a.review.reasons}};
-  j["title"] = a.title;
-  j["document_date"] = a.document_date ? ordered_json(*a.document_date) : ordered_json(nullptr);
-  if (a.document_date) j["document_date_rule"] = a.document_date_rule;
-  j["dates"] = ordered_json::array();
+  Obj src;
+  src("path", s.path)("sha256", s.sha256)("bytes", s.bytes)("format", s.format)("encoding", s.encoding);
+  if (s.ocr) src("ocr", true)("ocr_confidence", s.ocr_confidence);
+  rec("source", std::move(src.j));
+  rec("type", std::move(Obj()("label", a.type.label)("confidence", a.type.confidence)("evidence", a.type.evidence).j));
+  rec("review", std::move(Obj()("needed", a.review.needed)("reasons", a.review.reasons).j));
+  rec("title", a.title);
+  rec("document_date", a.document_date ? ordered_json(*a.document_date) : ordered_json(nullptr));
+  if (a.document_date) rec("document_date_rule", a.document_date_rule);
+  ordered_json dates = list(a.dates.size());
   for (const auto& d : a.dates)
-    j["dates"].push_back({{"value", d.value}, {"text", d.text}, {"span", span(d.span)}, {"role", d.role}, {"rule", d.rule}});
-  for (const auto* list : {&a.case_numbers, &a.document_numbers}) {
-    auto& arr = j[list == &a.case_numbers ? "case_numbers" : "document_numbers"] = ordered_json::array();
-    for (const auto& m : *list)
-      arr.push_back({{"value", m.value}, {"text", m.text}, {"label", m.label}, {"span", span(m.span)}, {"rule", m.rule}});
+    dates.push_back(std::move(Obj()("value", d.value)("text", d.text)("span", span(d.span))("role", d.role)("rule", d.rule).j));
+  rec("dates", std::move(dates));
+  for (const auto* ids : {&a.case_numbers, &a.document_numbers}) {
+    ordered_json arr = list(ids->size());
+    for (const auto& m : *ids)
+      arr.push_back(std::move(Obj()("value", m.value)("text", m.text)("label", m.label)("span", span(m.span))("rule", m.rule).j));
+    rec(ids == &a.case_numbers ? "case_numbers" : "document_numbers", std::move(arr));
   }
-  j["mayors"] = ordered_json::array();
+  ordered_json mayors = list(a.mayors.size());
   for (const auto& m : a.mayors)
-    j["mayors"].push_back({{"name", m.name},
-                           {"municipality", m.municipality ? muni(*m.municipality) : ordered_json(nullptr)},
-                           {"span", span(m.span)},
-                           {"rule", m.rule}});
-  j["municipalities"] = ordered_json::array();
+    mayors.push_back(std::move(Obj()("name", m.name)("municipality", m.municipality ? muni(*m.municipality) : ordered_json(nullptr))(
+                                   "span", span(m.span))("rule", m.rule).j));
+  rec("mayors", std::move(mayors));
+  ordered_json munis = list(a.municipalities.size());
   for (const auto& m : a.municipalities) {
-    ordered_json mentions = ordered_json::array();
+    ordered_json mentions = list(m.mentions.size());
     for (const auto& sp : m.mentions) mentions.push_back(span(sp));
-    j["municipalities"].push_back({{"code", m.municipality.code}, {"name", m.municipality.name}, {"mentions", mentions}, {"rule", m.rule}});
+    munis.push_back(std::move(
+        Obj()("code", m.municipality.code)("name", m.municipality.name)("mentions", std::move(mentions))("rule", m.rule).j));
   }
-  j["exemptions"] = ordered_json::array();
+  rec("municipalities", std::move(munis));
+  ordered_json exemptions = list(a.exemptions.size());
   for (const auto& e : a.exemptions)
-    j["exemptions"].push_back({{"area", e.area}, {"text", e.text}, {"requested_by", e.requested_by}, {"span", span(e.span)}, {"rule", e.rule}});
+    exemptions.push_back(std::move(
+        Obj()("area", e.area)("text", e.text)("requested_by", e.requested_by)("span", span(e.span))("rule", e.rule).j));
+  rec("exemptions", std::move(exemptions));
   if (a.parliamentary_question) {
     const auto& q = *a.parliamentary_question;
-    j["parliamentary_question"] = {{"number", q.number}, {"series", q.series},
-                                   {"committee", q.committee ? ordered_json(*q.committee) : ordered_json(nullptr)},
-                                   {"rule", q.rule}};
+    rec("parliamentary_question",
+        std::move(Obj()("number", q.number)("series", q.series)(
+                      "committee", q.committee ? ordered_json(*q.committee) : ordered_json(nullptr))("rule", q.rule).j));
   } else {
-    j["parliamentary_question"] = nullptr;
+    rec("parliamentary_question", nullptr);
   }
-  j["signatories"] = ordered_json::array();
+  ordered_json signatories = list(a.signatories.size());
   for (const auto& sg : a.signatories)
-    j["signatories"].push_back({{"name", sg.name}, {"role", sg.role}, {"span", span(sg.span)}, {"rule", sg.rule}});
+    signatories.push_back(std::move(Obj()("name", sg.name)("role", sg.role)("span", span(sg.span))("rule", sg.rule).j));
+  rec("signatories", std::move(signatories));
   if (doc.email)
-    j["email"] = {{"from", doc.email->from}, {"to", doc.email->to}, {"date", doc.email->date}, {"subject", doc.email->subject}};
-  j["warnings"] = a.warnings;
-  if (with_text) j["text"] = doc.text;
-  return j;
+    rec("email", std::move(Obj()("from", doc.email->from)("to", doc.email->to)("date", doc.email->date)(
+                               "subject", doc.email->subject).j));
+  rec("warnings", a.warnings);
+  if (with_text) rec("text", doc.text);
+  return std::move(rec.j);
 }
 
 }  // namespace sagsindeks
