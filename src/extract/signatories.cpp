@@ -49,7 +49,11 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
   for (const auto& r : *t) x->titles_.push_back({r.fields[1], r.fields[0]});
   std::sort(x->titles_.begin(), x->titles_.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   // A signature line: optional title before, a name, optional party, optional ", title" after.
-  x->name_line_ = make_re("^(?:(?i:borgmester|overborgmester)[ ])?" + std::string(kNamePattern) +
+  // A mayor's title may stand before the name ("Borgmester Jens Hansen").
+  std::string mayor_titles;
+  for (const auto& [title, role] : x->titles_)
+    if (role == "mayor") mayor_titles += (mayor_titles.empty() ? "" : "|") + RE2::QuoteMeta(title);
+  x->name_line_ = make_re((mayor_titles.empty() ? "^" : "^(?:(?i:" + mayor_titles + ")[ ])?") + std::string(kNamePattern) +
                                         kPartyPattern + "(?:[ ]?[,/][ ]?.*|[ ]\\p{Ll}+)?$");
   for (auto* re : {&x->closing_, &x->closing_scan_, &x->name_line_, &x->byline_})
     if (!(*re)->ok()) return Error{"lexicon", lexdir + "/hilsner.txt, byline.txt or titler.tsv: signatory pattern does not compile: " + (*re)->error()};
@@ -62,6 +66,14 @@ std::string SignatoryExtractor::role_of(std::string_view line) const {
     size_t p = l.find(title);
     if (p != std::string::npos) return role;
   }
+  return "";
+}
+
+// "Borgmester Jens Hansen": the role of a title the line opens with, as a word of its own.
+std::string SignatoryExtractor::leading_title_role(std::string_view line) const {
+  std::string l = text::lower(line.substr(0, std::min<size_t>(line.size(), 64)));
+  for (const auto& [title, role] : titles_)
+    if (l.size() > title.size() && l.starts_with(title) && l[title.size()] == ' ') return role;
   return "";
 }
 
@@ -100,7 +112,7 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
       if (std::any_of(a.signatories.begin(), a.signatories.end(), [&](const Signatory& s) { return s.name == n; }))
         continue;
       std::string role = !glued_role.empty() ? glued_role : role_of(part.substr(std::min(part.size(), static_cast<size_t>(name.data() - part.data()))));
-      if (role.empty() && RE2::PartialMatch(part, "(?i)^(?:borgmester|overborgmester) ")) role = "mayor";
+      if (role.empty()) role = leading_title_role(part);
       if (role.empty() && li + 1 < lines.size() && lines[li + 1].s.size() < 60) role = role_of(lines[li + 1].s);
       uint32_t b = static_cast<uint32_t>(ln.b + lead + (name.data() - part.data()));
       a.signatories.push_back({n, role, {b, b + static_cast<uint32_t>(n.size())}, rule});

@@ -26,6 +26,7 @@ class SignatoryExtractor {
   std::vector<std::pair<std::string, std::string>> titles_;  // (title word, role)
   std::unique_ptr<RE2> closing_, closing_scan_, name_line_, byline_;
   std::string role_of(std::string_view line) const;
+  std::string leading_title_role(std::string_view line) const;
 };
 
 }  // namespace sagsindeks
