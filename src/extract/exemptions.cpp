@@ -71,7 +71,7 @@ Result<std::shared_ptr<const ExemptionExtractor>> ExemptionExtractor::create(con
   }
   std::string alt;
   for (const auto& w : x->triggers_) alt += (alt.empty() ? "" : "|") + RE2::QuoteMeta(w);
-  x->trigger_re_ = make_re("(?i)(?:^|[^\\pL])(" + alt + ")");
+  x->trigger_re_ = make_re("(?i)(?:" + alt + ")");
   if (!x->trigger_re_->ok())
     return Error{"lexicon", lexdir + "/undtagelser.tsv: trigger pattern does not compile: " + x->trigger_re_->error()};
   return std::shared_ptr<const ExemptionExtractor>(x);
@@ -81,8 +81,18 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
   const std::string& t = doc.text;
   // One pass for the triggers; a text without one has no exemption and costs nothing more.
   std::vector<size_t> trigger_at;
-  re2::StringPiece in(t), m;
-  while (RE2::FindAndConsume(&in, *trigger_re_, &m)) trigger_at.push_back(static_cast<size_t>(m.data() - t.data()));
+  // Whole matches only (the DFA, no capturing engine); the word start is checked here.
+  re2::StringPiece m;
+  for (size_t pos = 0; pos < t.size() && trigger_re_->Match(t, pos, t.size(), RE2::UNANCHORED, &m, 1);) {
+    size_t at = static_cast<size_t>(m.data() - t.data()), before = at;
+    if (at == 0 || !text::is_letter(text::prev_cp(t, before))) {
+      trigger_at.push_back(at);
+      pos = at + std::max<size_t>(m.size(), 1);
+    } else {
+      pos = at;
+      text::next_cp(t, pos);
+    }
+  }
   if (trigger_at.empty()) return;
   auto sents = sentences(t);
   // Only the sentences near a trigger are lower-cased and searched for area phrases.

@@ -50,17 +50,20 @@ Result<std::shared_ptr<const Gazetteer>> Gazetteer::load(const std::string& lexd
     alt += RE2::QuoteMeta(f);
   }
   g->alternation_ = "(?:" + alt + ")";
-  g->re_ = make_re("(" + alt + ")");
+  g->re_ = make_re(g->alternation_);
   if (!g->re_->ok()) return Error{"lexicon", lexdir + "/kommuner.tsv or kommune_varianter.txt: municipality pattern does not compile: " + g->re_->error()};
   return std::shared_ptr<const Gazetteer>(g);
 }
 
 std::vector<NameHit> Gazetteer::find_all(std::string_view text) const {
   std::vector<NameHit> hits;
-  re2::StringPiece in(text.data(), text.size());
+  // The whole match is all we need: RE2 finds its bounds with the DFA alone, without the
+  // capturing engine a group would need.
   re2::StringPiece m;
-  while (RE2::FindAndConsume(&in, *re_, &m)) {
+  size_t pos = 0;
+  while (pos <= text.size() && re_->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED, &m, 1)) {
     size_t b = static_cast<size_t>(m.data() - text.data()), e = b + m.size();
+    pos = e > b ? e : e + 1;
     size_t pb = b;
     int32_t before = text::prev_cp(text, pb);
     size_t ae = e;

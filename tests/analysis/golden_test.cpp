@@ -214,6 +214,20 @@ TEST(GoldenMayors, FormsAndMunicipality) {
   for (const auto& c : cases) EXPECT_EQ(mayors_of(analyze_text(c.text)), c.expected) << c.text;
 }
 
+// Issue 5: the name patterns run only over the lines around each title word. A name on the line
+// before the title, or after it, deep in a long text and at its very ends, is still found.
+TEST(GoldenMayors, Issue5_OnlyLinesAroundATitleAreSearched) {
+  std::string filler;
+  for (int i = 0; i < 40; ++i) filler += "Udvalget drøftede sagen og tog orienteringen til efterretning.\n";
+  EXPECT_EQ(mayors_of(analyze_text(filler + "Ole Bjørstorp\nBorgmester, Ishøj Kommune\n" + filler)),
+            (std::set<std::string>{"Ole Bjørstorp|Ishøj"}));
+  std::set<std::string> names;
+  for (const auto& m : analyze_text("Borgmester\nJacob Bundsgaard\n" + filler + "Odders borgmester, Elvin J. Hansen").mayors)
+    names.insert(m.name);
+  EXPECT_EQ(names, (std::set<std::string>{"Jacob Bundsgaard", "Elvin J. Hansen"}));
+  EXPECT_TRUE(mayors_of(analyze_text(filler + "Ole Bjørstorp\n\n\nBorgmester")).empty());
+}
+
 TEST(GoldenMayors, NegativeList) {
   const char* never[] = {
       "Lars Bostrøm (DF) bliver ny viceborgmester",
