@@ -301,10 +301,16 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
   while (i < s.size()) {
     // Fast path, most bytes of a letter: an ASCII lower-case letter not after digits, or ASCII that
     // is neither letter nor digit, never cuts; only the run counters move.
+    // æ, ø, å and the other Latin-1 lower-case letters (U+00E0-U+00FF but ÷) count as ASCII ones.
     const auto b = static_cast<unsigned char>(s[i]);
-    if (b >= 'a' && b <= 'z' && digit_run < 2) {
+    const size_t lower_len = (b >= 'a' && b <= 'z') ? 1
+                             : (b == 0xC3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0xA0 &&
+                                static_cast<unsigned char>(s[i + 1]) <= 0xBF && static_cast<unsigned char>(s[i + 1]) != 0xB7)
+                                 ? 2
+                                 : 0;
+    if (lower_len && digit_run < 2) {
       if (!in_word) word_begin = i, lower_run = 0;
-      ++lower_run, upper_run = 0, digit_run = 0, in_word = true, ++i;
+      ++lower_run, upper_run = 0, digit_run = 0, in_word = true, i += lower_len;
       continue;
     }
     if (b < 0x80 && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z') && !(b >= '0' && b <= '9')) {
