@@ -29,16 +29,26 @@ namespace {
 // Tracks the current line's length across read chunks; false once a line is over the bound.
 struct LineGuard {
   uint64_t max, run = 0, line_no = 1, line_start = 0, offset = 0;
+  // Line breaks are found with memchr (a byte loop here cost a third of reading).
   bool feed(const char* p, size_t n) {
-    for (size_t i = 0; i < n; ++i) {
-      char c = p[i];
-      if (c == '\n' || c == '\r') {
+    size_t i = 0;
+    while (i < n) {
+      const char* nl = static_cast<const char*>(std::memchr(p + i, '\n', n - i));
+      size_t end = nl ? static_cast<size_t>(nl - p) : n;
+      // A carriage return also ends a line (old Mac files); they are rare: one memchr each.
+      for (const char* cr; (cr = static_cast<const char*>(std::memchr(p + i, '\r', end - i)));) {
+        size_t at = static_cast<size_t>(cr - p);
+        if ((run += at - i) > max) return false;
         run = 0;
-        line_no += c == '\n';
-        line_start = offset + i + 1;
-      } else if (++run > max) {
-        return false;
+        line_start = offset + at + 1;
+        i = at + 1;
       }
+      if ((run += end - i) > max) return false;
+      if (!nl) break;
+      run = 0;
+      ++line_no;
+      line_start = offset + end + 1;
+      i = end + 1;
     }
     offset += n;
     return true;
