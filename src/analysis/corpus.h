@@ -19,11 +19,14 @@ struct InputList {
 // files are taken as given; "-" is standard input.
 InputList collect_inputs(const std::vector<std::string>& paths);
 
+// One file's record, and the records of the documents it carries (an e-mail's attachments; an
+// attached message's own attachments follow it, depth first). A plain file has no parts.
 struct FileResult {
   SourceInfo source;
   std::optional<Error> error;
   Document doc;
   Analysis analysis;
+  std::vector<FileResult> parts;  // each with source.part set; never nested further
 };
 
 struct AnalyzeOptions {
@@ -33,6 +36,9 @@ struct AnalyzeOptions {
   bool ocr = true;  // scanned PDF pages and TIFF/PNG/JPEG read by tesseract; off: they are "no_text"
 };
 
+// Reads and analyses one file. Every attachment of an e-mail in a format sagsindeks reads becomes
+// a part record, read by the full pipeline; attachments of other formats are a warning on the
+// message. Parts share the file's deadline; attached messages count against --max-nesting.
 FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o);
 
 // Calls `sink(index, result)` for every path in input order, from the calling thread, while

@@ -132,10 +132,27 @@ Analysis analyze(const Document& doc, const Resources& r) {
   return a;
 }
 
+namespace {
+nlohmann::ordered_json source_json(const SourceInfo& s) {
+  nlohmann::ordered_json j = {{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"format", s.format}, {"encoding", s.encoding}};
+  if (s.ocr) j.update({{"ocr", true}, {"ocr_confidence", s.ocr_confidence}});
+  if (s.part) {
+    const PartInfo& p = *s.part;
+    j["part"] = {{"id", p.id},
+                 {"parent", p.parent.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.parent)},
+                 {"position", p.position},
+                 {"name", p.name},
+                 {"content_type", p.content_type},
+                 {"file_sha256", p.file_sha256}};
+  }
+  return j;
+}
+}  // namespace
+
 nlohmann::ordered_json error_json(const SourceInfo& s, const Error& e) {
   nlohmann::ordered_json j;
   j["schema"] = kSchema;
-  j["source"] = {{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"format", s.format}, {"encoding", s.encoding}};
+  j["source"] = source_json(s);
   j["error"] = {{"code", e.code}, {"message", e.message}};
   return j;
 }
@@ -147,9 +164,7 @@ nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with
   auto muni = [](const Municipality& m) { return ordered_json{{"code", m.code}, {"name", m.name}}; };
   ordered_json j;
   j["schema"] = kSchema;
-  const auto& s = doc.source;
-  j["source"] = {{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"format", s.format}, {"encoding", s.encoding}};
-  if (s.ocr) j["source"].update({{"ocr", true}, {"ocr_confidence", s.ocr_confidence}});
+  j["source"] = source_json(doc.source);
   j["type"] = {{"label", a.type.label}, {"confidence", a.type.confidence}, {"evidence", a.type.evidence}};
   j["review"] = {{"needed", a.review.needed}, {"reasons", a.review.reasons}};
   j["title"] = a.title;
