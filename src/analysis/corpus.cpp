@@ -69,6 +69,8 @@ std::vector<std::pair<std::string, EmbeddedPart>> analyze_content(FileResult& fr
   std::vector<std::pair<std::string, EmbeddedPart>> parts;  // format, part
   // Formats other than plain text become UTF-8 text first (ingest/formats), then take the same path.
   PrepareOptions prep = o.prepare;
+  // --encoding is about the files given; a text attachment is detected on its own.
+  if (fr.source.part) prep.encoding.clear();
   if (format.empty()) format = sniff_format(bytes);
   std::string encoding;
   std::vector<std::pair<std::string, std::string>> metadata;
@@ -102,19 +104,20 @@ std::vector<std::pair<std::string, EmbeddedPart>> analyze_content(FileResult& fr
   SourceInfo source = fr.source;
   source.ocr = ocr;
   source.ocr_confidence = ocr_confidence;
-  Result<Document> doc = Error{"", ""};
-  if (format == "eml" && !parts.empty() && bytes.find_first_not_of(" \t\r\n") == std::string::npos) {
-    // A message that only carries attachments still has a record: its headers, and its parts'
-    // records name it as their parent.
-    Document d;
-    d.source = source;
-    d.source.encoding = encoding;
-    d.warnings.push_back("the message has no text of its own");
-    doc = std::move(d);
-  } else {
-    doc = prepare(bytes, source, r, prep);
-    if (doc.ok() && !encoding.empty()) doc->source.encoding = encoding;
-  }
+  auto doc = [&]() -> Result<Document> {
+    if (format == "eml" && !parts.empty() && bytes.find_first_not_of(" \t\r\n") == std::string::npos) {
+      // A message that only carries attachments still has a record: its headers, and its parts'
+      // records name it as their parent.
+      Document d;
+      d.source = source;
+      d.source.encoding = encoding;
+      d.warnings.push_back("the message has no text of its own");
+      return d;
+    }
+    auto d = prepare(bytes, source, r, prep);
+    if (d.ok() && !encoding.empty()) d->source.encoding = encoding;
+    return d;
+  }();
   std::string().swap(bytes);  // the raw bytes are not needed during analysis: free them now
   if (deadline_expired()) {
     fr.error = timeout_error("decoding and normalising", o.limits);
