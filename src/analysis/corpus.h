@@ -42,7 +42,8 @@ struct AnalyzeOptions {
 FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o);
 
 // Calls `sink(index, result)` for every path in input order, from the calling thread, while
-// `jobs` threads analyse ahead. Memory is bounded: at most 4 × jobs results wait to be sunk.
+// `jobs` threads analyse ahead. Memory is bounded: at most 4 × jobs results wait to be sunk
+// (each with its parts: at most kMaxEmbeddedParts of them, together within --max-bytes).
 void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, const AnalyzeOptions& o, int jobs,
                      const std::function<void(size_t, FileResult&&)>& sink);
 

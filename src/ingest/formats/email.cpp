@@ -61,9 +61,11 @@ bool is_signature(GMimeContentType* ct) {
 }
 
 // Numbers parts as IMAP does (RFC 3501 §6.4.5): the children of a multipart are 1..n under its
-// own number; a message whose body is not multipart has that body as part 1. GMime's own
-// g_mime_message_foreach does not descend into attached messages, nor does this walk: an
-// attached message is handed on whole and read again as a message of its own.
+// own number; a message whose body is not multipart has that body as part 1. The walk does not
+// descend into attached messages: one is handed on whole and read again as a message of its own
+// (its body is not this message's body, and its attachments are numbered under its own id).
+// Inline text parts after the first text/plain (some mail programs split a body around an
+// attachment) are not read: the first part is the body.
 void walk(GMimeObject* obj, const std::string& id, GMimeObject* container, Walk& w) {
   if (GMIME_IS_MULTIPART(obj)) {
     auto* mp = GMIME_MULTIPART(obj);
