@@ -276,7 +276,7 @@ int cmd_ingest(const std::vector<std::string>& argv) {
   for (const auto& [p, e] : rep->failures) std::cerr << p << ": " << e.message << "\n";
   if (!a.has("--quiet")) {
     double mb = rep->bytes / 1e6;
-    size_t analysed = rep->added + rep->updated + rep->failed;
+    size_t analysed = rep->added + rep->updated + rep->failed - rep->parts_failed + rep->parts;  // records written
     std::cout << fmtf("%zu files: %zu added, %zu updated, %zu unchanged, %zu failed%s%s in %.1f s", rep->files,
                         rep->added, rep->updated, rep->unchanged, rep->failed,
                         rep->removed ? (", " + std::to_string(rep->removed) + " removed").c_str() : "",

@@ -724,6 +724,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     for (const auto& part : fr.parts) {
       if (!put(part, 0, mtime, id)) return;
       ++rep.parts;
+      if (part.error) ++rep.parts_failed;
     }
     if (fr.error) {
       // counted and listed by put()

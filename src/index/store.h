@@ -66,6 +66,7 @@ struct IngestReport {
   size_t unchanged = 0;  // skipped by size and mtime, or by content hash
   size_t failed = 0;     // stored as errors (files, and parts of files)
   size_t parts = 0;      // records of parts stored (attachments of the files added or updated)
+  size_t parts_failed = 0;  // of those, stored as errors (counted in `failed` too)
   size_t removed = 0;    // pruned
   uint64_t bytes = 0;    // bytes read and analysed
   double seconds = 0;
