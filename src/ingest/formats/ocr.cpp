@@ -38,6 +38,8 @@ struct Engine {
 };
 
 Result<tesseract::TessBaseAPI*> engine() {
+  // Tesseract calls leptonica on every page (e.g. "Error in boxClipToRectangle" on odd scans).
+  quiet_leptonica();
   thread_local Engine e;
   if (!e.tried) {
     e.tried = true;
