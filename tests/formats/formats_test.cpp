@@ -15,6 +15,7 @@
 
 #include "analysis/corpus.h"
 #include "../analysis/test_support.h"
+#include "ingest/formats/email.h"
 #include "ingest/formats/html.h"
 #include "ingest/formats/office.h"
 #include "ingest/formats/pdf.h"
@@ -638,6 +639,26 @@ TEST(Issue4Parts, AMessageOfAttachmentsOnlyStillHasItsRecord) {
   bool warned = false;
   for (const auto& w : fr.analysis.warnings) warned = warned || w.find("data.bin") != std::string::npos;
   EXPECT_TRUE(warned);
+}
+
+// A flat MIME tree of 10 000 attachments (one container, so the nesting bound does not stop it):
+// at most kMaxEmbeddedParts records, a warning for the rest, in bounded time.
+TEST(Issue4Parts, TenThousandAttachmentsAreBounded) {
+  std::string parts;
+  for (int i = 0; i < 10000; ++i)
+    parts += "--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=a" + std::to_string(i) +
+             ".txt\r\n\r\nDato: 14-12-2020\r\n";
+  TempDir tmp;
+  write_file(tmp / "flat.eml", mime("--b\r\nContent-Type: text/plain\r\n\r\nHej\r\n" + parts));
+  auto t0 = std::chrono::steady_clock::now();
+  FileResult fr = analyze(tmp / "flat.eml");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+  ASSERT_FALSE(fr.error) << fr.error->message;
+  EXPECT_EQ(fr.parts.size(), kMaxEmbeddedParts);
+  EXPECT_EQ(fr.parts.back().source.part->id, std::to_string(kMaxEmbeddedParts + 1));
+  EXPECT_EQ(fr.parts.back().analysis.document_date.value_or("-"), "2020-12-14");
+  ASSERT_EQ(fr.analysis.warnings.size(), 1u);
+  EXPECT_EQ(fr.analysis.warnings[0], "only the first 1000 attachments were analysed");
 }
 
 TEST(Issue4Parts, CliWritesOneLinePerPartAfterItsMessage) {
