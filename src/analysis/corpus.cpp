@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "ingest/formats/sniff.h"
+#include "ingest/reader.h"
 
 namespace sagsindeks {
 
@@ -50,48 +51,81 @@ size_t count_mentions(const Analysis& a) {
   for (const auto& m : a.municipalities) n += m.mentions.size();
   return n;
 }
-}  // namespace
 
-FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o) {
-  FileResult fr;
-  fr.source.path = path;
-  ScopedDeadline deadline(o.limits.max_seconds);  // stages check it cooperatively (core/limits.h)
-  auto raw = read_input(path, o.limits);
-  if (!raw.ok()) {
-    fr.error = raw.error();
-    return fr;
-  }
-  fr.source = raw->source;
+// Formats a part may have to become a record: the ones sagsindeks reads. Sniffed from the part's
+// bytes like a file's; a part sniffed as plain text counts only when it was sent as text/plain
+// (an unknown binary attachment is not a letter, and would only fail as "binary").
+bool readable_part(const std::string& format, const std::string& content_type) {
+  if (format == "zip") return false;
+  if (format == "text") return content_type == "text/plain";
+  return true;
+}
+
+// Reads `bytes` (of `format`; sniffed when empty) into fr: its text, analysis, or error. The parts
+// it carries that sagsindeks reads are returned, each with its format in content_type's stead
+// decided; the others become a warning on fr.
+std::vector<std::pair<std::string, EmbeddedPart>> analyze_content(FileResult& fr, std::string bytes, std::string format,
+                                                                   const Resources& r, const AnalyzeOptions& o) {
+  std::vector<std::pair<std::string, EmbeddedPart>> parts;  // format, part
   // Formats other than plain text become UTF-8 text first (ingest/formats), then take the same path.
   PrepareOptions prep = o.prepare;
-  std::string format = sniff_format(raw->bytes), encoding;
+  // --encoding is about the files given; a text attachment is detected on its own.
+  if (fr.source.part) prep.encoding.clear();
+  if (format.empty()) format = sniff_format(bytes);
+  std::string encoding;
   std::vector<std::pair<std::string, std::string>> metadata;
   std::vector<std::string> format_warnings;
+  bool ocr = false;
+  double ocr_confidence = 0;
   if (format != "text") {
-    fr.source.format = raw->source.format = format;
-    auto ex = extract_format(format, raw->bytes, o.limits, o.ocr);
+    fr.source.format = format;
+    auto ex = extract_format(format, bytes, o.limits, o.ocr);
     if (!ex.ok()) {
       fr.error = ex.error();
-      return fr;
+      return parts;
     }
-    raw->bytes = std::move(ex->text);
+    bytes = std::move(ex->text);
     encoding = std::move(ex->encoding);
     metadata = std::move(ex->metadata);
-    raw->source.ocr = ex->ocr;
-    raw->source.ocr_confidence = ex->ocr_confidence;
+    ocr = ex->ocr;
+    ocr_confidence = ex->ocr_confidence;
     format_warnings = std::move(ex->warnings);
+    for (auto& p : ex->parts) {
+      std::string f = p.message ? "eml" : sniff_format(p.bytes);
+      if (readable_part(f, p.content_type)) {
+        parts.emplace_back(std::move(f), std::move(p));
+        continue;
+      }
+      format_warnings.push_back("attachment " + p.id + " (" + (p.name.empty() ? "" : p.name + ", ") + p.content_type +
+                                ") not analysed: not a format sagsindeks reads");
+    }
     prep.encoding.clear();  // the reader decided the source encoding; its output is UTF-8
   }
-  auto doc = prepare(raw->bytes, raw->source, r, prep);
-  if (doc.ok() && !encoding.empty()) doc->source.encoding = encoding;
-  std::string().swap(raw->bytes);  // the raw bytes are not needed during analysis: free them now
+  SourceInfo source = fr.source;
+  source.ocr = ocr;
+  source.ocr_confidence = ocr_confidence;
+  auto doc = [&]() -> Result<Document> {
+    if (format == "eml" && !parts.empty() && bytes.find_first_not_of(" \t\r\n") == std::string::npos) {
+      // A message that only carries attachments still has a record: its headers, and its parts'
+      // records name it as their parent.
+      Document d;
+      d.source = source;
+      d.source.encoding = encoding;
+      d.warnings.push_back("the message has no text of its own");
+      return d;
+    }
+    auto d = prepare(bytes, source, r, prep);
+    if (d.ok() && !encoding.empty()) d->source.encoding = encoding;
+    return d;
+  }();
+  std::string().swap(bytes);  // the raw bytes are not needed during analysis: free them now
   if (deadline_expired()) {
     fr.error = timeout_error("decoding and normalising", o.limits);
-    return fr;
+    return parts;
   }
   if (!doc.ok()) {
     fr.error = doc.error();
-    return fr;
+    return parts;
   }
   fr.doc = std::move(doc.value());
   fr.doc.warnings.insert(fr.doc.warnings.end(), format_warnings.begin(), format_warnings.end());
@@ -114,6 +148,55 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
     fr.error = std::move(bound);
     fr.analysis = Analysis{};
   }
+  return parts;
+}
+
+// Appends a record for each part to `out`, depth first: a part's own parts follow it. `parent`
+// is the part id of the container ("" for the file). A message attached `depth` deep counts
+// against --max-nesting like any nesting.
+void analyze_parts(std::vector<std::pair<std::string, EmbeddedPart>> parts, const SourceInfo& file,
+                   const std::string& parent, uint32_t depth, const Resources& r, const AnalyzeOptions& o,
+                   std::vector<FileResult>& out) {
+  int position = 0;
+  for (auto& [format, p] : parts) {
+    FileResult fr;
+    fr.source.path = file.path;
+    fr.source.sha256 = sha256_hex(p.bytes);
+    fr.source.bytes = p.bytes.size();
+    fr.source.format = format;
+    PartInfo info;
+    info.id = parent.empty() ? p.id : parent + "." + p.id;
+    info.parent = parent;
+    info.position = ++position;
+    info.name = p.name;
+    info.content_type = p.content_type;
+    info.file_sha256 = file.sha256;
+    fr.source.part = info;
+    std::vector<std::pair<std::string, EmbeddedPart>> inner;
+    if (!nesting_ok(depth + 1, o.limits)) fr.error = too_deep_error(depth + 1, o.limits);
+    else inner = analyze_content(fr, std::move(p.bytes), format, r, o);
+    fr.source.part = std::move(info);  // analyze_content rebuilt source from the document
+    std::string id = fr.source.part->id;
+    out.push_back(std::move(fr));
+    if (!inner.empty()) analyze_parts(std::move(inner), file, id, depth + 1, r, o, out);
+  }
+}
+
+}  // namespace
+
+FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o) {
+  FileResult fr;
+  fr.source.path = path;
+  ScopedDeadline deadline(o.limits.max_seconds);  // stages check it cooperatively (core/limits.h)
+  auto raw = read_input(path, o.limits);
+  if (!raw.ok()) {
+    fr.error = raw.error();
+    return fr;
+  }
+  fr.source = raw->source;
+  auto parts = analyze_content(fr, std::move(raw->bytes), "", r, o);
+  // The parts share the file's deadline: one file, however many documents it carries.
+  if (!parts.empty()) analyze_parts(std::move(parts), fr.source, "", 0, r, o, fr.parts);
   return fr;
 }
 

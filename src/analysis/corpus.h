@@ -19,11 +19,14 @@ struct InputList {
 // files are taken as given; "-" is standard input.
 InputList collect_inputs(const std::vector<std::string>& paths);
 
+// One file's record, and the records of the documents it carries (an e-mail's attachments; an
+// attached message's own attachments follow it, depth first). A plain file has no parts.
 struct FileResult {
   SourceInfo source;
   std::optional<Error> error;
   Document doc;
   Analysis analysis;
+  std::vector<FileResult> parts;  // each with source.part set; never nested further
 };
 
 struct AnalyzeOptions {
@@ -33,10 +36,14 @@ struct AnalyzeOptions {
   bool ocr = true;  // scanned PDF pages and TIFF/PNG/JPEG read by tesseract; off: they are "no_text"
 };
 
+// Reads and analyses one file. Every attachment of an e-mail in a format sagsindeks reads becomes
+// a part record, read by the full pipeline; attachments of other formats are a warning on the
+// message. Parts share the file's deadline; attached messages count against --max-nesting.
 FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o);
 
 // Calls `sink(index, result)` for every path in input order, from the calling thread, while
-// `jobs` threads analyse ahead. Memory is bounded: at most 4 × jobs results wait to be sunk.
+// `jobs` threads analyse ahead. Memory is bounded: at most 4 × jobs results wait to be sunk
+// (each with its parts: at most kMaxEmbeddedParts of them, together within --max-bytes).
 void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, const AnalyzeOptions& o, int jobs,
                      const std::function<void(size_t, FileResult&&)>& sink);
 

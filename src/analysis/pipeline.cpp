@@ -132,14 +132,6 @@ Analysis analyze(const Document& doc, const Resources& r) {
   return a;
 }
 
-nlohmann::ordered_json error_json(const SourceInfo& s, const Error& e) {
-  nlohmann::ordered_json j;
-  j["schema"] = kSchema;
-  j["source"] = {{"path", s.path}, {"sha256", s.sha256}, {"bytes", s.bytes}, {"format", s.format}, {"encoding", s.encoding}};
-  j["error"] = {{"code", e.code}, {"message", e.message}};
-  return j;
-}
-
 namespace {
 // A JSON object built member by member with moves: nlohmann's initializer lists build every pair
 // as a two-element array first and then copy it, which cost more than the rest of the record.
@@ -151,7 +143,29 @@ struct Obj {
     return *this;
   }
 };
+
+nlohmann::ordered_json source_json(const SourceInfo& s) {
+  Obj j;
+  j("path", s.path)("sha256", s.sha256)("bytes", s.bytes)("format", s.format)("encoding", s.encoding);
+  if (s.ocr) j("ocr", true)("ocr_confidence", s.ocr_confidence);
+  if (s.part) {
+    const PartInfo& p = *s.part;
+    j("part", std::move(Obj()("id", p.id)(
+                           "parent", p.parent.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.parent))(
+                           "position", p.position)("name", p.name)("content_type", p.content_type)(
+                           "file_sha256", p.file_sha256).j));
+  }
+  return std::move(j.j);
+}
 }  // namespace
+
+nlohmann::ordered_json error_json(const SourceInfo& s, const Error& e) {
+  nlohmann::ordered_json j;
+  j["schema"] = kSchema;
+  j["source"] = source_json(s);
+  j["error"] = {{"code", e.code}, {"message", e.message}};
+  return j;
+}
 
 nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with_text) {
   using nlohmann::ordered_json;
@@ -171,11 +185,7 @@ nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with
   };
   Obj rec;
   rec("schema", kSchema);
-  const auto& s = doc.source;
-  Obj src;
-  src("path", s.path)("sha256", s.sha256)("bytes", s.bytes)("format", s.format)("encoding", s.encoding);
-  if (s.ocr) src("ocr", true)("ocr_confidence", s.ocr_confidence);
-  rec("source", std::move(src.j));
+  rec("source", source_json(doc.source));
   rec("type", std::move(Obj()("label", a.type.label)("confidence", a.type.confidence)("evidence", a.type.evidence).j));
   rec("review", std::move(Obj()("needed", a.review.needed)("reasons", a.review.reasons).j));
   rec("title", a.title);

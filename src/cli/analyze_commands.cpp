@@ -25,8 +25,9 @@ const char* kAnalyzeHelp =
     "usage: sagsindeks analyze [options] PATH...\n"
     "\n"
     "Analyses Danish correspondence: each file (folders are read recursively; - is standard\n"
-    "input) becomes one analysis record (schema sagsindeks.analysis/1). One file prints pretty\n"
-    "JSON; several, or --jsonl, print one record per line in input order.\n"
+    "input) becomes one analysis record (schema sagsindeks.analysis/1); each attachment of an\n"
+    "e-mail in a format sagsindeks reads becomes a record of its own, after its message's. One\n"
+    "file prints pretty JSON; several, or --jsonl, print one record per line in input order.\n"
     "\n"
     "options:\n"
     "  --jsonl             one JSON record per line\n"
@@ -39,6 +40,8 @@ const char* kAnalyzeHelp =
     "  --max-mentions N    refuse documents with more than N mentions (default 50000)\n"
     "  --max-nesting N     nesting bound for structured formats (default 100)\n"
     "  --max-ratio N       decompression ratio bound for compressed formats (default 100)\n"
+    "  --max-ocr-pages N   OCR at most N pages of a document; further pages are skipped with a\n"
+    "                      warning (default 50)\n"
     "  --timeout SECONDS   stop the analysis of one document after SECONDS (default 60; 0: none)\n"
     "  -j, --jobs N        analysis threads (default: number of cores)\n";
 
@@ -46,7 +49,7 @@ const char* kAnalyzeHelp =
 
 int cmd_analyze(const std::vector<std::string>& argv) {
   Args a = parse(argv, {"--encoding", "--max-bytes", "--max-line", "--max-mentions", "--max-nesting", "--max-ratio",
-                        "--timeout", "--jobs", "--lexicons", "--dictionary"},
+                        "--max-ocr-pages", "--timeout", "--jobs", "--lexicons", "--dictionary"},
                  {"--jsonl", "--with-text", "--no-ocr", "--help"});
   if (a.has("--help")) {
     std::cout << kAnalyzeHelp << kResourceHelp;
@@ -73,6 +76,7 @@ int cmd_analyze(const std::vector<std::string>& argv) {
       {"--max-mentions", 0, 1L << 32, [&](long x) { o.limits.max_mentions = x; }},
       {"--max-nesting", 1, 1L << 20, [&](long x) { o.limits.max_nesting = static_cast<uint32_t>(x); }},
       {"--max-ratio", 1, 1L << 20, [&](long x) { o.limits.max_ratio = static_cast<uint32_t>(x); }},
+      {"--max-ocr-pages", 0, 1L << 20, [&](long x) { o.limits.max_ocr_pages = static_cast<uint32_t>(x); }},
       {"--timeout", 0, 1L << 20, [&](long x) { o.limits.max_seconds = static_cast<double>(x); }},
   };
   for (const auto& b : bounds) {
@@ -102,23 +106,36 @@ int cmd_analyze(const std::vector<std::string>& argv) {
   bool pretty = !a.has("--jsonl") && in.files.size() == 1;
   bool with_text = a.has("--with-text");
   std::vector<std::pair<std::string, std::string>> failed;
+  size_t records = 0;
   Progress progress("analysed", in.files.size());
-  analyze_ordered(in.files, *res, o, jobs, [&](size_t i, FileResult&& fr) {
-    nlohmann::ordered_json j;
-    if (fr.error) {
-      j = error_json(fr.source, *fr.error);
-      std::cerr << (progress.finish(), "") << fr.source.path << ": " << fr.error->message << "\n";
-      failed.push_back({fr.source.path, fr.error->code});
-      status = 2;
-    } else {
-      j = to_json(fr.doc, fr.analysis, with_text);
-    }
-    std::cout << (pretty ? j.dump(2) : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << "\n";
+  analyze_ordered(in.files, *res, o, jobs, [&](size_t i, FileResult&& file) {
+    // The file's record, then one per part it carries (e-mail attachments), in that order.
+    auto write = [&](const FileResult& fr) {
+      nlohmann::ordered_json j;
+      if (fr.error) {
+        j = error_json(fr.source, *fr.error);
+        std::cerr << (progress.finish(), "") << source_key(fr.source) << ": " << fr.error->message << "\n";
+        failed.push_back({source_key(fr.source), fr.error->code});
+        status = 2;
+      } else {
+        j = to_json(fr.doc, fr.analysis, with_text);
+      }
+      std::cout << (pretty ? j.dump(2) : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << "\n";
+    };
+    records += 1 + file.parts.size();
+    write(file);
+    for (const auto& part : file.parts) write(part);
     progress.tick(i + 1);
   });
   progress.finish();
   std::cout.flush();
-  if (!failed.empty()) std::cerr << "sagsindeks analyze: " << failed.size() << " of " << in.files.size() << " inputs failed\n";
+  if (!failed.empty()) {
+    if (records > in.files.size())  // attachments made more records than there were files
+      std::cerr << "sagsindeks analyze: " << failed.size() << " of " << records << " records (" << in.files.size()
+                << " inputs) failed\n";
+    else
+      std::cerr << "sagsindeks analyze: " << failed.size() << " of " << in.files.size() << " inputs failed\n";
+  }
   return status;
 }
 
@@ -227,6 +244,8 @@ int cmd_evaluate(const std::vector<std::string>& argv) {
       if (k == 0) {
         gold.push_back(j);
       } else {
+        // Gold annotates files: the records of attachments are not scored against them.
+        if (j.contains("source") && j["source"].contains("part")) continue;
         std::string p = j.contains("source") ? j["source"].value("path", "") : "";
         pred[p.substr(p.find_last_of('/') == std::string::npos ? 0 : p.find_last_of('/') + 1)] = j;
       }

@@ -206,7 +206,9 @@ const char* kIngestHelp =
     "created when missing. Running it again is incremental: files whose size and mtime are\n"
     "unchanged are skipped, files with the same content hash are not re-analysed, changed\n"
     "files are updated. A run that is killed leaves a consistent index; run it again to finish.\n"
-    "Unreadable files are stored as errors and listed at the end (exit status 2).\n"
+    "Unreadable files are stored as errors and listed at the end (exit status 2). The\n"
+    "attachments of an e-mail are documents of their own, stored as FILE#PART (e.g. mail.eml#2)\n"
+    "and replaced or removed with their file.\n"
     "\n"
     "options:\n"
     "  -j, --jobs N        analysis threads (default: number of cores); one writer\n"
@@ -217,10 +219,12 @@ const char* kIngestHelp =
     "  --max-bytes N       refuse inputs larger than N bytes (default 104857600)\n"
     "  --no-ocr            no OCR: scanned PDF pages are skipped, TIFF/PNG/JPEG files get error\n"
     "                      no_text (OCR is on by default: tesseract, Danish, 300 dpi)\n"
+    "  --max-ocr-pages N   OCR at most N pages of a document (default 50)\n"
     "  --quiet             no summary\n";
 
 int cmd_ingest(const std::vector<std::string>& argv) {
-  Args a = parse(argv, {"--jobs", "--wait", "--encoding", "--max-bytes", "--lexicons", "--dictionary", "--batch"},
+  Args a = parse(argv, {"--jobs", "--wait", "--encoding", "--max-bytes", "--max-ocr-pages", "--lexicons", "--dictionary",
+                        "--batch"},
                  {"--help", "--force", "--prune", "--quiet", "--no-ocr"});
   if (a.has("--help")) {
     std::cout << kIngestHelp << kResourceHelp;
@@ -238,6 +242,11 @@ int cmd_ingest(const std::vector<std::string>& argv) {
   if (a.options.count("--max-bytes")) {
     if (!parse_int(a.get("--max-bytes"), 1, 1L << 40, v)) return usage_error("ingest", "--max-bytes takes a positive whole number");
     io.analyze.limits.max_bytes = static_cast<uint64_t>(v);
+  }
+  if (a.options.count("--max-ocr-pages")) {
+    if (!parse_int(a.get("--max-ocr-pages"), 0, 1L << 20, v))
+      return usage_error("ingest", "--max-ocr-pages takes a whole number from 0 to 1048576");
+    io.analyze.limits.max_ocr_pages = static_cast<uint32_t>(v);
   }
   if (a.options.count("--batch")) {
     if (!parse_int(a.get("--batch"), 1, 100000, v)) return usage_error("ingest", "--batch takes a positive whole number");
@@ -267,10 +276,12 @@ int cmd_ingest(const std::vector<std::string>& argv) {
   for (const auto& [p, e] : rep->failures) std::cerr << p << ": " << e.message << "\n";
   if (!a.has("--quiet")) {
     double mb = rep->bytes / 1e6;
-    size_t analysed = rep->added + rep->updated + rep->failed;
-    std::cout << fmtf("%zu files: %zu added, %zu updated, %zu unchanged, %zu failed%s in %.1f s", rep->files,
+    size_t analysed = rep->added + rep->updated + rep->failed - rep->parts_failed + rep->parts;  // records written
+    std::cout << fmtf("%zu files: %zu added, %zu updated, %zu unchanged, %zu failed%s%s in %.1f s", rep->files,
                         rep->added, rep->updated, rep->unchanged, rep->failed,
-                        rep->removed ? (", " + std::to_string(rep->removed) + " removed").c_str() : "", rep->seconds);
+                        rep->removed ? (", " + std::to_string(rep->removed) + " removed").c_str() : "",
+                        rep->parts ? (", " + std::to_string(rep->parts) + " attachment records").c_str() : "",
+                        rep->seconds);
     if (analysed > 0 && rep->seconds > 0)
       std::cout << fmtf(" (%.0f documents/s, %.2f MB/s)", analysed / rep->seconds, mb / rep->seconds);
     std::cout << "\n";

@@ -34,6 +34,10 @@ struct Limits {
   // Bytes out per byte in for any decompression (DOCX/ZIP members, gzip). Error "ratio".
   // Flag --max-ratio. The plain-text reader does not decompress.
   uint32_t max_ratio = 100;
+  // Pages of one document read by OCR (scanned PDF pages, TIFF pages). Further pages are skipped
+  // with a warning in the record, not an error: the first pages of a scanned case file still
+  // count. Flag --max-ocr-pages. OCR costs 1-3 s of CPU a page, so this bounds a document's CPU.
+  uint32_t max_ocr_pages = 50;
   // Wall-clock seconds for the analysis of one document (decode, normalise, extract, classify).
   // Error "timeout". Flag --timeout; 0 means no bound.
   double max_seconds = 60.0;

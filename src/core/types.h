@@ -19,6 +19,17 @@ struct Span {
   bool operator<(const Span& o) const { return begin != o.begin ? begin < o.begin : end < o.end; }
 };
 
+// Where a part of a file sits in it (an attachment of an e-mail, a message attached to a
+// message). A part's record keeps its file's `path`; (path, id) names it stably.
+struct PartInfo {
+  std::string id;            // MIME section number as IMAP numbers it (RFC 3501): "2", "3.2"
+  std::string parent;        // id of the part this one is attached to; "" when that is the file itself
+  int position = 0;          // 1-based order among the parts attached to the same parent
+  std::string name;          // the attachment's file name as sent ("" when none)
+  std::string content_type;  // as declared by the sender, lower case ("application/pdf")
+  std::string file_sha256;   // of the whole file, so a part can be tied to the version it came from
+};
+
 struct SourceInfo {
   std::string path;      // as given on the command line; "-" for standard input
   std::string sha256;    // of the raw bytes
@@ -27,7 +38,11 @@ struct SourceInfo {
   std::string encoding;  // "UTF-8", "UTF-8 (BOM)", "UTF-16LE", "windows-1252", ...
   bool ocr = false;            // some text was recognised from page images (scanned PDF, TIFF/PNG/JPEG)
   double ocr_confidence = 0;   // then: tesseract's mean word confidence over the OCR'd pages, 0-1
+  std::optional<PartInfo> part;  // set for a part of a file; sha256/bytes/format are then the part's
 };
+
+// The key of a record: the path, or "path#id" for a part (the index's document path).
+inline std::string source_key(const SourceInfo& s) { return s.part ? s.path + "#" + s.part->id : s.path; }
 
 // Header fields of an e-mail message (format "eml"), as the message gives them; `date` is ISO 8601
 // with time and zone when the header could be parsed.

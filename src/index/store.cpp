@@ -131,7 +131,10 @@ CREATE TABLE documents(
   error_code TEXT,
   error_message TEXT,
   lexicon_version TEXT,
-  ingested_at TEXT NOT NULL);
+  ingested_at TEXT NOT NULL,
+  file_id INTEGER,
+  part TEXT);
+CREATE INDEX documents_file ON documents(file_id);
 CREATE INDEX documents_type ON documents(type, document_date);
 CREATE INDEX documents_date ON documents(document_date);
 CREATE INDEX documents_sha256 ON documents(sha256);
@@ -159,7 +162,14 @@ END;
 )sql";
 
 // Schema migrations: kMigrations[v - 1] takes a file from version v to v + 1.
-const std::vector<const char*> kMigrations = {};
+const std::vector<const char*> kMigrations = {
+    // 1 → 2: parts of files (e-mail attachments) are documents of their own. `file_id` is the row
+    // of the file that carries them (NULL for a file), `part` their MIME section number; their
+    // path is "PATH#PART". Existing rows are files, so NULL is right for them.
+    "ALTER TABLE documents ADD COLUMN file_id INTEGER;"
+    "ALTER TABLE documents ADD COLUMN part TEXT;"
+    "CREATE INDEX documents_file ON documents(file_id);",
+};
 
 std::string now_utc() {
   std::time_t t = std::time(nullptr);
@@ -572,7 +582,9 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
 
   std::unordered_map<std::string, Known> known;
   {
-    Stmt st(db_, "SELECT id, path, sha256, bytes, mtime_ns, error_code IS NOT NULL, lexicon_version FROM documents");
+    Stmt st(db_,
+            "SELECT id, path, sha256, bytes, mtime_ns, error_code IS NOT NULL, lexicon_version FROM documents "
+            "WHERE file_id IS NULL");
     while (st.step())
       known.emplace(st.text(1), Known{st.i64(0), st.text(2), st.i64(3), st.i64(4), st.i64(5) != 0, st.text(6)});
     if (st.rc() != SQLITE_DONE) return db_error(db_, st.rc(), ipath);
@@ -612,14 +624,77 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
 
   Stmt ins(db_,
            "INSERT INTO documents(path, sha256, bytes, mtime_ns, type, confidence, document_date, title, record, text, "
-           "error_code, error_message, lexicon_version, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-           "?11, ?12, ?13, ?14) ON CONFLICT(path) DO UPDATE SET sha256 = ?2, bytes = ?3, mtime_ns = ?4, type = ?5, "
-           "confidence = ?6, document_date = ?7, title = ?8, record = ?9, text = ?10, error_code = ?11, "
-           "error_message = ?12, lexicon_version = ?13, ingested_at = ?14 RETURNING id");
+           "error_code, error_message, lexicon_version, ingested_at, file_id, part) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+           "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) ON CONFLICT(path) DO UPDATE SET sha256 = ?2, bytes = ?3, "
+           "mtime_ns = ?4, type = ?5, confidence = ?6, document_date = ?7, title = ?8, record = ?9, text = ?10, "
+           "error_code = ?11, error_message = ?12, lexicon_version = ?13, ingested_at = ?14, file_id = ?15, "
+           "part = ?16 RETURNING id");
   Stmt touch(db_, "UPDATE documents SET mtime_ns = ?2, bytes = ?3 WHERE id = ?1");
   Stmt del_facts(db_, "DELETE FROM facts WHERE doc = ?");
   Stmt add_fact(db_, "INSERT INTO facts(doc, kind, value, code, key) VALUES (?, ?, ?, ?, ?)");
-  if (!ins.ok() || !touch.ok() || !del_facts.ok() || !add_fact.ok()) return db_error(db_, ins.ok() ? add_fact.rc() : ins.rc(), ipath);
+  // A file's parts are replaced whole whenever the file is: their number and order may change.
+  Stmt del_parts(db_, "DELETE FROM documents WHERE file_id = ?");
+  if (!ins.ok() || !touch.ok() || !del_facts.ok() || !add_fact.ok() || !del_parts.ok())
+    return db_error(db_, !ins.ok() ? ins.rc() : !del_parts.ok() ? del_parts.rc() : add_fact.rc(), ipath);
+
+  // Writes one record (a file's, or a part's with file_id its file's row) and its facts; returns
+  // the row id, or 0 after fail().
+  auto put = [&](const FileResult& fr, int64_t bytes, int64_t mtime, int64_t file_id) -> int64_t {
+    ins.reset();
+    ins.bind(1, source_key(fr.source));
+    ins.bind_opt(2, fr.source.sha256);
+    ins.bind(3, static_cast<int64_t>(fr.error ? (fr.source.bytes ? fr.source.bytes : bytes) : fr.source.bytes));
+    ins.bind(4, mtime);
+    ins.bind(13, lexicon);
+    ins.bind(14, now_utc());
+    if (file_id) ins.bind(15, file_id).bind(16, fr.source.part ? fr.source.part->id : std::string());
+    else ins.bind_null(15).bind_null(16);
+    if (fr.error) {
+      ins.bind_null(5).bind_null(6).bind_null(7).bind_null(8).bind_null(10);
+      ins.bind(9, error_json(fr.source, *fr.error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      ins.bind(11, fr.error->code).bind(12, fr.error->message);
+    } else {
+      const Analysis& a = fr.analysis;
+      ins.bind(5, a.type.label).bind(6, a.type.confidence);
+      ins.bind_opt(7, a.document_date.value_or(""));
+      ins.bind(8, a.title);
+      ins.bind(9, to_json(fr.doc, a, false).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      ins.bind(10, fr.doc.text);
+      ins.bind_null(11).bind_null(12);
+      rep.bytes += fr.source.bytes;
+    }
+    if (!ins.step()) return fail(ins.rc()), int64_t{0};
+    int64_t id = ins.i64(0);
+    ins.run();  // finish the RETURNING statement
+    if (ins.rc() != SQLITE_DONE) return fail(ins.rc()), int64_t{0};
+    del_facts.reset();
+    del_facts.bind(1, id);
+    if (!del_facts.run()) return fail(del_facts.rc()), int64_t{0};
+    auto fact = [&](const char* kind, const std::string& value, const std::string& code, const std::string& key) {
+      add_fact.reset();
+      add_fact.bind(1, id).bind(2, kind).bind(3, value).bind_opt(4, code).bind(5, key);
+      return add_fact.run();
+    };
+    bool ok = true;
+    if (!fr.error) {
+      const Analysis& a = fr.analysis;
+      for (const auto& m : a.municipalities)
+        ok = ok && fact("municipality", m.municipality.name, m.municipality.code, municipality_key(m.municipality.name));
+      for (const auto& m : a.mayors)
+        ok = ok && fact("mayor", m.name, m.municipality ? m.municipality->code : "", fold_case(m.name));
+      for (const auto& s : a.signatories) ok = ok && fact("signatory", s.name, s.role, fold_case(s.name));
+      for (const auto& c : a.case_numbers) ok = ok && fact("case_number", c.value, c.label, fold_case(strip_space(c.value)));
+      for (const auto& c : a.document_numbers)
+        ok = ok && fact("document_number", c.value, c.label, fold_case(strip_space(c.value)));
+      for (const auto& e : a.exemptions) ok = ok && fact("exemption", e.area, "", fold_case(e.area));
+    }
+    if (!ok) return fail(add_fact.rc()), int64_t{0};
+    if (fr.error) {
+      ++rep.failed;
+      rep.failures.push_back({source_key(fr.source), *fr.error});
+    }
+    return id;
+  };
 
   auto store = [&](FileResult&& fr) {
     if (fatal) return;
@@ -641,56 +716,18 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       ++in_batch;
       return;
     }
-    ins.reset();
-    ins.bind(1, fr.source.path);
-    ins.bind_opt(2, fr.source.sha256);
-    ins.bind(3, static_cast<int64_t>(fr.error ? (fr.source.bytes ? fr.source.bytes : bytes) : fr.source.bytes));
-    ins.bind(4, mtime);
-    ins.bind(13, lexicon);
-    ins.bind(14, now_utc());
-    if (fr.error) {
-      ins.bind_null(5).bind_null(6).bind_null(7).bind_null(8).bind_null(10);
-      ins.bind(9, error_json(fr.source, *fr.error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      ins.bind(11, fr.error->code).bind(12, fr.error->message);
-    } else {
-      const Analysis& a = fr.analysis;
-      ins.bind(5, a.type.label).bind(6, a.type.confidence);
-      ins.bind_opt(7, a.document_date.value_or(""));
-      ins.bind(8, a.title);
-      ins.bind(9, to_json(fr.doc, a, false).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      ins.bind(10, fr.doc.text);
-      ins.bind_null(11).bind_null(12);
-      rep.bytes += fr.source.bytes;
+    int64_t id = put(fr, bytes, mtime, 0);
+    if (!id) return;
+    del_parts.reset();
+    del_parts.bind(1, id);
+    if (!del_parts.run()) return fail(del_parts.rc());
+    for (const auto& part : fr.parts) {
+      if (!put(part, 0, mtime, id)) return;
+      ++rep.parts;
+      if (part.error) ++rep.parts_failed;
     }
-    if (!ins.step()) return fail(ins.rc());
-    int64_t id = ins.i64(0);
-    ins.run();  // finish the RETURNING statement
-    if (ins.rc() != SQLITE_DONE) return fail(ins.rc());
-    del_facts.reset();
-    del_facts.bind(1, id);
-    if (!del_facts.run()) return fail(del_facts.rc());
-    auto fact = [&](const char* kind, const std::string& value, const std::string& code, const std::string& key) {
-      add_fact.reset();
-      add_fact.bind(1, id).bind(2, kind).bind(3, value).bind_opt(4, code).bind(5, key);
-      return add_fact.run();
-    };
-    bool ok = true;
-    if (!fr.error) {
-      const Analysis& a = fr.analysis;
-      for (const auto& m : a.municipalities)
-        ok = ok && fact("municipality", m.municipality.name, m.municipality.code, municipality_key(m.municipality.name));
-      for (const auto& m : a.mayors)
-        ok = ok && fact("mayor", m.name, m.municipality ? m.municipality->code : "", fold_case(m.name));
-      for (const auto& s : a.signatories) ok = ok && fact("signatory", s.name, s.role, fold_case(s.name));
-      for (const auto& c : a.case_numbers) ok = ok && fact("case_number", c.value, c.label, fold_case(strip_space(c.value)));
-      for (const auto& c : a.document_numbers)
-        ok = ok && fact("document_number", c.value, c.label, fold_case(strip_space(c.value)));
-      for (const auto& e : a.exemptions) ok = ok && fact("exemption", e.area, "", fold_case(e.area));
-    }
-    if (!ok) return fail(add_fact.rc());
     if (fr.error) {
-      ++rep.failed;
-      rep.failures.push_back({fr.source.path, *fr.error});
+      // counted and listed by put()
     } else if (it != known.end()) {
       ++rep.updated;
     } else {
@@ -730,7 +767,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
         fail(c);
       } else {
         in_tx = true;
-        Stmt del(db_, "DELETE FROM documents WHERE id = ?");
+        Stmt del(db_, "DELETE FROM documents WHERE id = ?1 OR file_id = ?1");  // the file and its parts
         for (int64_t id : gone) {
           del.reset();
           del.bind(1, id);

@@ -31,7 +31,7 @@ struct sqlite3;
 namespace sagsindeks {
 
 // PRAGMA user_version of the files this build writes. Bump with a migration in store.cpp.
-inline constexpr int kIndexSchemaVersion = 1;
+inline constexpr int kIndexSchemaVersion = 2;  // 2: parts of files (e-mail attachments)
 
 struct IndexOptions {
   bool create = false;          // create the file when it does not exist (needs writable)
@@ -64,7 +64,9 @@ struct IngestReport {
   size_t added = 0;
   size_t updated = 0;    // content changed, or re-analysed on request
   size_t unchanged = 0;  // skipped by size and mtime, or by content hash
-  size_t failed = 0;     // stored as errors
+  size_t failed = 0;     // stored as errors (files, and parts of files)
+  size_t parts = 0;      // records of parts stored (attachments of the files added or updated)
+  size_t parts_failed = 0;  // of those, stored as errors (counted in `failed` too)
   size_t removed = 0;    // pruned
   uint64_t bytes = 0;    // bytes read and analysed
   double seconds = 0;

@@ -446,6 +446,17 @@ TEST(GoldenRecord, MatchesItsSchema) {
   auto err = nlohmann::json::parse(error_json(doc.source, Error{"empty", "file is empty"}).dump());
   for (const auto& key : schema["oneOf"][0]["required"]) EXPECT_TRUE(err.contains(key.get<std::string>())) << key;
   EXPECT_FALSE(err.contains("type"));
+  // The record of a part (issue 4: an e-mail attachment) carries source.part; a file's does not.
+  EXPECT_FALSE(rec["source"].contains("part"));
+  doc.source.part = PartInfo{"4.2", "4", 1, "svar.odt", "application/vnd.oasis.opendocument.text", "ab12"};
+  for (const auto& r : {nlohmann::json::parse(to_json(doc, a, false).dump()),
+                        nlohmann::json::parse(error_json(doc.source, Error{"too_deep", "x"}).dump())}) {
+    const auto& spec = schema["$defs"]["source"]["properties"]["part"];
+    ASSERT_TRUE(r["source"].contains("part"));
+    for (const auto& key : spec["required"]) EXPECT_TRUE(r["source"]["part"].contains(key.get<std::string>())) << key;
+    EXPECT_EQ(r["source"]["part"]["parent"], "4");
+    EXPECT_EQ(r["source"]["path"], doc.source.path);
+  }
 }
 
 }  // namespace

@@ -9,15 +9,18 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "analysis/corpus.h"
 #include "../analysis/test_support.h"
+#include "ingest/formats/email.h"
 #include "ingest/formats/html.h"
 #include "ingest/formats/office.h"
 #include "ingest/formats/pdf.h"
 #include "ingest/formats/sniff.h"
+#include "ingest/reader.h"
 
 namespace sagsindeks {
 namespace {
@@ -98,6 +101,8 @@ TEST_P(SameAsText, AnalysisEqualsThePlainTextOriginal) {
   EXPECT_EQ(fr.source.encoding, "UTF-8");
   EXPECT_FALSE(fr.analysis.dates.empty());
   EXPECT_EQ(summary(fr), summary(text)) << fr.doc.text;
+  EXPECT_TRUE(fr.parts.empty());  // a file without attachments is one record, as before
+  EXPECT_FALSE(fr.source.part);
 }
 
 INSTANTIATE_TEST_SUITE_P(Formats, SameAsText,
@@ -457,6 +462,285 @@ TEST(Ocr, DamagedImagesGiveAnImageError) {
   expect_error(analyze(tmp / "junk.jpg"), "jpeg", "image");
   write_file(tmp / "junk.tiff", std::string("II*\0", 4) + std::string(5000, '\xEE'));
   expect_error(analyze(tmp / "junk.tiff"), "tiff", "image");
+}
+
+
+// ---- Issue 4: one record per part. attachments.eml (make_fixtures.sh) carries letter_000.docx,
+// answer_003.pdf, a forwarded message with answer_003.odt, a plain ZIP and scan_000.png ----
+
+const FileResult& attachments() {
+  static FileResult fr = analyze(kFixtures + "attachments.eml");
+  return fr;
+}
+
+const FileResult* part(const FileResult& fr, const std::string& id) {
+  for (const auto& p : fr.parts)
+    if (p.source.part && p.source.part->id == id) return &p;
+  return nullptr;
+}
+
+TEST(Issue4Parts, EachAttachmentIsARecordNamingItsParentAndPosition) {
+  const FileResult& fr = attachments();
+  ASSERT_FALSE(fr.error) << fr.error->message;
+  EXPECT_EQ(fr.source.format, "eml");
+  EXPECT_FALSE(fr.source.part);  // the message itself: the file's record
+  std::vector<std::string> ids;
+  for (const auto& p : fr.parts) ids.push_back(p.source.part->id);
+  // Depth first: the forwarded message's own attachment follows it. 5 (the ZIP) is not a record.
+  EXPECT_EQ(ids, (std::vector<std::string>{"2", "3", "4", "4.2", "6"}));
+  struct Want {
+    const char* id;
+    const char* parent;
+    int position;
+    const char* name;
+    const char* content_type;
+    const char* format;
+  };
+  for (const Want& w : {Want{"2", "", 1, "Brev til Ishøj.docx",
+                             "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"},
+                        Want{"3", "", 2, "svar.pdf", "application/pdf", "pdf"},
+                        Want{"4", "", 3, "", "message/rfc822", "eml"},
+                        Want{"4.2", "4", 1, "svar.odt", "application/vnd.oasis.opendocument.text", "odt"},
+                        Want{"6", "", 4, "scan.png", "image/png", "png"}}) {
+    const FileResult* p = part(fr, w.id);
+    ASSERT_TRUE(p) << w.id;
+    ASSERT_FALSE(p->error) << w.id << ": " << p->error->message;
+    const PartInfo& info = *p->source.part;
+    EXPECT_EQ(p->source.path, fr.source.path) << w.id;
+    EXPECT_EQ(info.parent, w.parent) << w.id;
+    EXPECT_EQ(info.position, w.position) << w.id;
+    EXPECT_EQ(info.name, w.name) << w.id;
+    EXPECT_EQ(info.content_type, w.content_type) << w.id;
+    EXPECT_EQ(info.file_sha256, fr.source.sha256) << w.id;
+    EXPECT_EQ(p->source.format, w.format) << w.id;
+    EXPECT_EQ(source_key(p->source), fr.source.path + "#" + w.id);
+    auto j = to_json(p->doc, p->analysis, false);
+    EXPECT_EQ(j["source"]["part"]["id"], w.id);
+    EXPECT_EQ(j["source"]["part"]["parent"].is_null(), std::string(w.parent).empty()) << w.id;
+    EXPECT_EQ(j["source"]["part"]["position"], w.position);
+  }
+  // The part's own bytes: the attached DOCX is the fixture file, byte for byte.
+  std::string docx = read_file(kFixtures + "letter_000.docx");
+  EXPECT_EQ(part(fr, "2")->source.bytes, docx.size());
+  EXPECT_EQ(part(fr, "2")->source.sha256, sha256_hex(docx));
+  // The message's own record: its headers and the attachment it could not read.
+  ASSERT_TRUE(fr.doc.email);
+  EXPECT_EQ(fr.doc.email->subject, "Journalisering: brev og bilag");
+  ASSERT_EQ(fr.analysis.warnings.size(), 1u);
+  EXPECT_NE(fr.analysis.warnings[0].find("attachment 5 (bilag.zip, application/zip) not analysed"), std::string::npos);
+  ASSERT_TRUE(part(fr, "4")->doc.email);
+  EXPECT_EQ(part(fr, "4")->doc.email->subject, "VS: Svar på spørgsmål");
+}
+
+TEST(Issue4Parts, AnAttachmentAnalysesLikeItsPlainTextOriginal) {
+  const FileResult& fr = attachments();
+  FileResult letter = analyze(kSource + "/corpus/seeds/docs/000_256995b99efc51f4.txt");
+  FileResult answer = analyze(kSource + "/corpus/seeds/docs/003_374ed7ae66b69cef.txt");
+  ASSERT_TRUE(part(fr, "2") && part(fr, "3") && part(fr, "4.2") && part(fr, "6"));
+  EXPECT_EQ(summary(*part(fr, "2")), summary(letter));
+  EXPECT_EQ(summary(*part(fr, "3")), summary(answer));
+  EXPECT_EQ(summary(*part(fr, "4.2")), summary(answer));  // inside the forwarded message
+  const FileResult& scan = *part(fr, "6");
+  EXPECT_TRUE(scan.source.ocr);
+  EXPECT_EQ(case_numbers(scan), case_numbers(letter)) << scan.doc.text;
+}
+
+std::string mime(const std::string& body_parts, const std::string& type = "multipart/mixed") {
+  return "From: Ishøj Kommune <post@ishoj.dk>\r\nDate: Wed, 16 Dec 2020 12:00:00 +0100\r\nMIME-Version: 1.0\r\n"
+         "Content-Type: " + type + "; boundary=\"b\"\r\n\r\n" + body_parts + "--b--\r\n";
+}
+
+std::string base64(const std::string& in) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    uint32_t v = static_cast<uint8_t>(in[i]) << 16;
+    if (i + 1 < in.size()) v |= static_cast<uint8_t>(in[i + 1]) << 8;
+    if (i + 2 < in.size()) v |= static_cast<uint8_t>(in[i + 2]);
+    out += k[v >> 18 & 63];
+    out += k[v >> 12 & 63];
+    out += i + 1 < in.size() ? k[v >> 6 & 63] : '=';
+    out += i + 2 < in.size() ? k[v & 63] : '=';
+    if (out.size() % 78 == 76) out += "\r\n";
+  }
+  return out;
+}
+
+// Messages saved as files and attached as application/octet-stream (as mail programs do with
+// .eml files) are sniffed as e-mail and read in turn. Base64 hides their structure from the
+// container count made before parsing, so the depth of attachment is bounded on its own.
+TEST(Issue4Parts, MessagesAttachedInsideMessagesAreBoundedByTheNestingLimit) {
+  std::string m = mime("--b\r\nContent-Type: text/plain\r\n\r\nDato: 14-12-2020\r\n");
+  for (int level = 0; level < 4; ++level)
+    m = mime("--b\r\nContent-Type: text/plain\r\n\r\nVideresendt.\r\n--b\r\nContent-Type: application/octet-stream\r\n"
+             "Content-Disposition: attachment; filename=fwd.eml\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+             base64(m) + "\r\n");
+  TempDir tmp;
+  write_file(tmp / "chain.eml", m);
+  FileResult all = analyze(tmp / "chain.eml");
+  ASSERT_FALSE(all.error) << all.error->message;
+  std::vector<std::string> ids;
+  for (const auto& p : all.parts) ids.push_back(p.source.part->id + (p.error ? "!" : ""));
+  EXPECT_EQ(ids, (std::vector<std::string>{"2", "2.2", "2.2.2", "2.2.2.2"}));
+  EXPECT_EQ(all.parts.back().analysis.document_date.value_or("-"), "2020-12-14");
+  EXPECT_EQ(all.parts.back().source.part->parent, "2.2.2");
+  Limits l;
+  l.max_nesting = 2;
+  FileResult bounded = analyze(tmp / "chain.eml", l);
+  ASSERT_FALSE(bounded.error) << bounded.error->message;
+  ASSERT_EQ(bounded.parts.size(), 3u);  // depth 1 and 2 read; depth 3 an error record, not opened
+  EXPECT_FALSE(bounded.parts[1].error);
+  ASSERT_TRUE(bounded.parts[2].error);
+  EXPECT_EQ(bounded.parts[2].error->code, "too_deep");
+  auto j = error_json(bounded.parts[2].source, *bounded.parts[2].error);
+  EXPECT_EQ(j["source"]["part"]["id"], "2.2.2");
+  EXPECT_EQ(j["source"]["part"]["parent"], "2.2");
+}
+
+TEST(Issue4Parts, SignaturesAndPicturesOfTheBodyAreNotDocuments) {
+  TempDir tmp;
+  // A signed message, and an HTML body with its logo (multipart/related, Content-ID).
+  write_file(tmp / "signed.eml",
+             mime("--b\r\nContent-Type: text/plain\r\n\r\nDato: 14-12-2020\r\n"
+                  "--b\r\nContent-Type: application/pkcs7-signature; name=smime.p7s\r\n"
+                  "Content-Disposition: attachment; filename=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                  "MIIB\r\n",
+                  "multipart/signed"));
+  write_file(tmp / "logo.eml",
+             mime("--b\r\nContent-Type: text/html\r\n\r\n<html><body><img src=\"cid:logo\">Dato: 14-12-2020"
+                  "</body></html>\r\n--b\r\nContent-Type: image/png\r\nContent-ID: <logo>\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n",
+                  "multipart/related"));
+  for (const char* name : {"signed.eml", "logo.eml"}) {
+    FileResult fr = analyze(tmp / name);
+    ASSERT_FALSE(fr.error) << name << ": " << fr.error->message;
+    EXPECT_TRUE(fr.parts.empty()) << name;
+    EXPECT_TRUE(fr.analysis.warnings.empty()) << name;
+    EXPECT_EQ(fr.analysis.document_date.value_or("-"), "2020-12-14") << name;
+  }
+}
+
+TEST(Issue4Parts, AMessageOfAttachmentsOnlyStillHasItsRecord) {
+  TempDir tmp;
+  std::string letter = read_file(kSource + "/corpus/seeds/docs/000_256995b99efc51f4.txt");
+  write_file(tmp / "scanner.eml",
+             mime("--b\r\nContent-Type: text/plain; charset=utf-8; name=brev.txt\r\n"
+                  "Content-Disposition: attachment; filename=brev.txt\r\nContent-Transfer-Encoding: 8bit\r\n\r\n" +
+                  letter + "\r\n--b\r\nContent-Type: application/octet-stream; name=data.bin\r\n"
+                  "Content-Disposition: attachment; filename=data.bin\r\n\r\n\x01\x02\x03 not a letter\r\n"));
+  FileResult fr = analyze(tmp / "scanner.eml");
+  ASSERT_FALSE(fr.error) << fr.error->message;
+  EXPECT_TRUE(fr.doc.text.empty());
+  EXPECT_EQ(fr.analysis.document_date.value_or("-"), "2020-12-16");  // the Date header
+  ASSERT_EQ(fr.parts.size(), 1u);  // the text attachment; the unknown binary one is a warning
+  EXPECT_EQ(fr.parts[0].source.format, "text");
+  EXPECT_EQ(fr.parts[0].source.part->name, "brev.txt");
+  EXPECT_EQ(summary(fr.parts[0]), summary(original_000()));
+  bool warned = false;
+  for (const auto& w : fr.analysis.warnings) warned = warned || w.find("data.bin") != std::string::npos;
+  EXPECT_TRUE(warned);
+}
+
+// A flat MIME tree of 10 000 attachments (one container, so the nesting bound does not stop it):
+// at most kMaxEmbeddedParts records, a warning for the rest, in bounded time.
+TEST(Issue4Parts, TenThousandAttachmentsAreBounded) {
+  std::string parts;
+  for (int i = 0; i < 10000; ++i)
+    parts += "--b\r\nContent-Type: text/plain\r\nContent-Disposition: attachment; filename=a" + std::to_string(i) +
+             ".txt\r\n\r\nDato: 14-12-2020\r\n";
+  TempDir tmp;
+  write_file(tmp / "flat.eml", mime("--b\r\nContent-Type: text/plain\r\n\r\nHej\r\n" + parts));
+  auto t0 = std::chrono::steady_clock::now();
+  FileResult fr = analyze(tmp / "flat.eml");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));
+  ASSERT_FALSE(fr.error) << fr.error->message;
+  EXPECT_EQ(fr.parts.size(), kMaxEmbeddedParts);
+  EXPECT_EQ(fr.parts.back().source.part->id, std::to_string(kMaxEmbeddedParts + 1));
+  EXPECT_EQ(fr.parts.back().analysis.document_date.value_or("-"), "2020-12-14");
+  ASSERT_EQ(fr.analysis.warnings.size(), 1u);
+  EXPECT_EQ(fr.analysis.warnings[0], "only the first 1000 attachments were analysed");
+}
+
+TEST(Issue4Parts, CliWritesOneLinePerPartAfterItsMessage) {
+  TempDir tmp;
+  std::string cmd = std::string("'") + SAGSINDEKS_BINARY + "' analyze --jsonl --lexicons '" + kSource +
+                    "/lexicons' '" + kFixtures + "attachments.eml' '" + kFixtures + "letter_000.pdf' >'" +
+                    (tmp / "out.jsonl") + "' 2>'" + (tmp / "err.txt") + "'";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << read_file(tmp / "err.txt");
+  std::vector<nlohmann::json> recs;
+  std::istringstream in(read_file(tmp / "out.jsonl"));
+  for (std::string line; std::getline(in, line);) recs.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(recs.size(), 7u);  // the message, its 5 parts, then the next file
+  EXPECT_FALSE(recs[0]["source"].contains("part"));
+  for (size_t i = 1; i <= 5; ++i) EXPECT_TRUE(recs[i]["source"].contains("part")) << i;
+  EXPECT_EQ(recs[4]["source"]["part"]["id"], "4.2");
+  EXPECT_FALSE(recs[6]["source"].contains("part"));
+  EXPECT_EQ(read_file(tmp / "err.txt"), "");
+}
+
+// ---- Issue 4: damaged images give an error record (or a warning when most of the image
+// decoded) and nothing from libpng/libjpeg on stderr ----
+
+TEST(Issue4Images, DamagedImagesLeaveNoLibraryNoiseOnStderr) {
+  TempDir tmp;
+  std::string png = read_file(kFixtures + "scan_000.png"), jpg = read_file(kFixtures + "scan_000.jpg");
+  write_file(tmp / "cut.png", png.substr(0, png.size() / 2));
+  write_file(tmp / "cut.jpg", jpg.substr(0, jpg.size() / 2));
+  write_file(tmp / "junk.jpg", std::string("\xFF\xD8\xFF", 3) + std::string(5000, 'x'));
+  std::string cmd = std::string("'") + SAGSINDEKS_BINARY + "' analyze --jsonl --lexicons '" + kSource +
+                    "/lexicons' '" + (tmp / "cut.png") + "' '" + (tmp / "cut.jpg") + "' '" + (tmp / "junk.jpg") +
+                    "' >'" + (tmp / "out.jsonl") + "' 2>'" + (tmp / "err.txt") + "'";
+  EXPECT_NE(std::system(cmd.c_str()), 0);
+  // Every line on stderr is ours: "path: message", or the closing count.
+  std::istringstream err(read_file(tmp / "err.txt"));
+  int lines = 0;
+  for (std::string line; std::getline(err, line); ++lines)
+    EXPECT_TRUE(line.rfind(tmp / "", 0) == 0 || line.rfind("sagsindeks analyze: ", 0) == 0) << line;
+  EXPECT_EQ(lines, 3);  // cut.png, junk.jpg, and the count
+  std::istringstream out(read_file(tmp / "out.jsonl"));
+  std::vector<nlohmann::json> recs;
+  for (std::string line; std::getline(out, line);) recs.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(recs.size(), 3u);
+  EXPECT_EQ(recs[0]["error"]["code"], "image");
+  EXPECT_NE(recs[0]["error"]["message"].get<std::string>().find("PNG"), std::string::npos);
+  // Half a JPEG decodes (the rest grey): a record, flagged by a warning, with what OCR could read.
+  EXPECT_FALSE(recs[1].contains("error"));
+  ASSERT_EQ(recs[1]["warnings"].size(), 1u);
+  EXPECT_NE(recs[1]["warnings"][0].get<std::string>().find("damaged"), std::string::npos);
+  EXPECT_EQ(recs[1]["review"]["needed"], true);
+  EXPECT_EQ(recs[2]["error"]["code"], "image");
+}
+
+// ---- Issue 4: --max-ocr-pages bounds the pages OCR'd per document ----
+
+TEST(Issue4OcrPages, TheBoundSkipsFurtherPagesWithAWarning) {
+  Limits l;
+  l.max_ocr_pages = 1;
+  FileResult pdf = analyze(kFixtures + "scan_000.pdf", l);  // three scanned pages
+  ASSERT_FALSE(pdf.error) << pdf.error->message;
+  ASSERT_EQ(pdf.analysis.warnings.size(), 1u);
+  EXPECT_NE(pdf.analysis.warnings[0].find("2 pages without a text layer were not OCR'd (at most 1"), std::string::npos)
+      << pdf.analysis.warnings[0];
+  FileResult all = analyze(kFixtures + "scan_000.pdf");
+  EXPECT_LT(pdf.doc.text.size(), all.doc.text.size() * 2 / 3);
+  FileResult tiff = analyze(kFixtures + "scan_000.tiff", l);  // two pages
+  ASSERT_FALSE(tiff.error) << tiff.error->message;
+  ASSERT_EQ(tiff.analysis.warnings.size(), 1u);
+  EXPECT_NE(tiff.analysis.warnings[0].find("only the first 1 pages of the TIFF"), std::string::npos);
+  l.max_ocr_pages = 0;  // no page at all: nothing to read
+  expect_error(analyze(kFixtures + "scan_000.png", l), "png", "no_text");
+  expect_error(analyze(kFixtures + "scan_000.tiff", l), "tiff", "no_text");
+}
+
+TEST(Issue4OcrPages, CliFlagIsCheckedAndApplied) {
+  TempDir tmp;
+  std::string base = std::string("'") + SAGSINDEKS_BINARY + "' analyze --jsonl --lexicons '" + kSource + "/lexicons' ";
+  std::string bad = base + "--max-ocr-pages many '" + kFixtures + "scan_000.png' >/dev/null 2>'" + (tmp / "err") + "'";
+  EXPECT_NE(std::system(bad.c_str()), 0);
+  EXPECT_NE(read_file(tmp / "err").find("--max-ocr-pages takes a whole number"), std::string::npos);
+  std::string zero = base + "--max-ocr-pages 0 '" + kFixtures + "scan_000.png' >'" + (tmp / "out") + "' 2>/dev/null";
+  EXPECT_NE(std::system(zero.c_str()), 0);
+  EXPECT_EQ(nlohmann::json::parse(read_file(tmp / "out"))["error"]["code"], "no_text");
 }
 
 }  // namespace

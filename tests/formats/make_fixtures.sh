@@ -26,6 +26,8 @@
 #   scan_000.tiff  pages 1-2 in one TIFF, bilevel (threshold 128), Deflate
 #   scan_000.png   page 1, 8-bit grey
 #   scan_000.jpg   page 1 of scan_000.pdf rendered again by pdftoppm, JPEG quality 25
+#   attachments.eml  a message carrying letter_000.docx, answer_003.pdf, a forwarded message with
+#               answer_003.odt, a plain ZIP and scan_000.png (see the section that writes it)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 src="$here/../../corpus/seeds/docs"
@@ -307,4 +309,49 @@ for w, h, px in pages[:2]:
 open(os.path.join(out, "scan_000.tiff"), "wb").write(bytes(tif))
 PY
 pdftoppm -r 300 -gray -jpeg -jpegopt quality=25 -f 1 -l 1 -singlefile "$out/scan_000.pdf" "$out/scan_000"
+# attachments.eml: a message with the letters above as attachments, for one record per part:
+#   1    text/plain cover note (the message's own record)
+#   2    letter_000.docx, file name "Brev til Ishøj.docx" (RFC 2231)
+#   3    answer_003.pdf
+#   4    message/rfc822: a forwarded message whose body is a short note, with 4.2 answer_003.odt
+#   5    bilag.zip, a plain ZIP (a format sagsindeks does not read: a warning on the message)
+#   6    scan_000.png (read by OCR)
+# Boundaries are fixed so the file is the same each time it is made.
+python3 - "$out" <<'PY'
+import os, sys, zipfile, io
+from email.message import EmailMessage
+import email.policy
+out = sys.argv[1]
+def read(name):
+    return open(os.path.join(out, name), "rb").read()
+inner = EmailMessage()
+inner["From"] = "Borgmester Ole Bjørstorp <borgmester@ishoj.dk>"
+inner["To"] = "Kommunaldirektør <direktion@ishoj.dk>"
+inner["Subject"] = "VS: Svar på spørgsmål"
+inner["Date"] = "Tue, 15 Dec 2020 08:30:00 +0100"
+inner["Message-ID"] = "<inner@ishoj.dk>"
+inner.set_content("Til orientering.\n", charset="utf-8")
+inner.add_attachment(read("answer_003.odt"), maintype="application", subtype="vnd.oasis.opendocument.text",
+                     filename="svar.odt")
+inner.set_boundary("inner-boundary")
+m = EmailMessage()
+m["From"] = "Ishøj Kommune <post@ishoj.dk>"
+m["To"] = "Arkivet <arkiv@ishoj.dk>"
+m["Subject"] = "Journalisering: brev og bilag"
+m["Date"] = "Wed, 16 Dec 2020 12:00:00 +0100"
+m["Message-ID"] = "<attachments@ishoj.dk>"
+m.set_content("Til journalisering.\n\nVenlig hilsen\nSekretariatet\n", charset="utf-8")
+m.add_attachment(read("letter_000.docx"), maintype="application",
+                 subtype="vnd.openxmlformats-officedocument.wordprocessingml.document", filename="Brev til Ishøj.docx")
+m.add_attachment(read("answer_003.pdf"), maintype="application", subtype="pdf", filename="svar.pdf")
+m.add_attachment(inner)
+z = io.BytesIO()
+with zipfile.ZipFile(z, "w") as zf:
+    zi = zipfile.ZipInfo("regneark.csv", (2020, 12, 16, 12, 0, 0))
+    zf.writestr(zi, "a;b\n1;2\n")
+m.add_attachment(z.getvalue(), maintype="application", subtype="zip", filename="bilag.zip")
+m.add_attachment(read("scan_000.png"), maintype="image", subtype="png", filename="scan.png")
+m.set_boundary("outer-boundary")
+open(os.path.join(out, "attachments.eml"), "wb").write(m.as_bytes(policy=email.policy.SMTP))
+PY
 ls -l "$out"

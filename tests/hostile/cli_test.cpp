@@ -77,7 +77,7 @@ TEST(Cli, LimitFlagsAreCheckedAndApplied) {
   TempDir d;
   std::string doc = hostile::corpus_doc(0);
   for (const char* bad : {"--max-line 0", "--max-bytes -1", "--max-bytes 99999999999999", "--max-mentions x",
-                          "--timeout -3", "--max-nesting 0", "--max-ratio many"}) {
+                          "--timeout -3", "--max-nesting 0", "--max-ratio many", "--max-ocr-pages -1"}) {
     auto r = hostile::run_cli(d, std::string("analyze ") + bad + " '" + doc + "'");
     EXPECT_EQ(r.status, 2) << bad;
     EXPECT_NE(r.err.find("takes a whole number"), std::string::npos) << bad << ": " << r.err;
@@ -86,7 +86,7 @@ TEST(Cli, LimitFlagsAreCheckedAndApplied) {
   auto m = hostile::run_cli(d, "analyze --jsonl --max-mentions 1 '" + doc + "'");
   EXPECT_EQ(m.status, 2);
   EXPECT_NE(m.out.find("\"too_many_mentions\""), std::string::npos);
-  auto ok = hostile::run_cli(d, "analyze --jsonl --max-line 5000 --timeout 30 --max-nesting 5 --max-ratio 10 '" + doc + "'");
+  auto ok = hostile::run_cli(d, "analyze --jsonl --max-line 5000 --timeout 30 --max-nesting 5 --max-ratio 10 --max-ocr-pages 3 '" + doc + "'");
   EXPECT_EQ(ok.status, 0) << ok.err;
 }
 

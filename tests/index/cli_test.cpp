@@ -135,7 +135,7 @@ TEST_F(Cli, ShowExportCheck) {
   Proc cj = sx({"check", db(), "--json"});
   auto cjj = nlohmann::json::parse(cj.out);
   EXPECT_EQ(cjj["ok"], true);
-  EXPECT_EQ(cjj["schema_version"], 1);
+  EXPECT_EQ(cjj["schema_version"], 2);  // 2: parts of files (issue 4)
 }
 
 TEST_F(Cli, MalformedQueriesExit2WithAMessage) {

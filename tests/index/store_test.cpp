@@ -369,6 +369,88 @@ TEST(Ingest, IncrementalByContent) {
   EXPECT_TRUE(ix->check()->problems.empty());
 }
 
+// ---- Issue 4: the parts of a file (e-mail attachments) are documents of the index ----
+
+namespace {
+std::string attachments_fixture() { return std::string(SAGSINDEKS_SOURCE_DIR) + "/tests/formats/fixtures/attachments.eml"; }
+
+// The stored paths of a file and its parts, by their file name ("attachments.eml#2").
+std::set<std::string> stored(CorpusIndex& ix) {
+  std::set<std::string> out;
+  Filter all, errs;
+  errs.errors = true;
+  for (const Filter* f : {&all, &errs}) {
+    auto n = ix.for_each(*f, [&](const StoredDocument& d) {
+      out.insert(fs::path(d.path).filename().string());
+      return true;
+    });
+    EXPECT_TRUE(n.ok());
+  }
+  return out;
+}
+}  // namespace
+
+TEST(Issue4Parts, AttachmentsAreStoredFoundAndReplacedWithTheirMessage) {
+  TempDir t;
+  std::string mail = t / "in/attachments.eml";
+  write_file(mail, read_file(attachments_fixture()));
+  auto ix = open_rw(t / "a.db");
+  ASSERT_TRUE(ix);
+  auto r1 = ingest(*ix, {t / "in"});
+  EXPECT_EQ(r1.added, 1u);
+  EXPECT_EQ(r1.parts, 5u);
+  EXPECT_EQ(r1.failed, 0u);
+  EXPECT_EQ(stored(*ix), (std::set<std::string>{"attachments.eml", "attachments.eml#2", "attachments.eml#3",
+                                                "attachments.eml#4", "attachments.eml#4.2", "attachments.eml#6"}));
+  // A part is a document of its own: its record, its text, its facts.
+  auto docx = ix->document_by_path(mail + "#2");
+  ASSERT_TRUE(docx.ok() && docx->has_value());
+  EXPECT_EQ((*docx)->record["source"]["path"], mail);
+  EXPECT_EQ((*docx)->record["source"]["part"]["name"], "Brev til Ishøj.docx");
+  EXPECT_EQ((*docx)->record["source"]["format"], "docx");
+  EXPECT_EQ((*docx)->document_date, "2020-12-14");
+  Filter answer;
+  answer.case_number = "2021-3750";  // answer_003, attached as PDF and inside the forwarded message
+  EXPECT_EQ(hits(*ix, answer), (std::set<std::string>{"attachments.eml#3", "attachments.eml#4.2"}));
+  Filter letter;
+  letter.text = "samarbejde";
+  letter.municipality = "Ishøj";
+  EXPECT_EQ(hits(*ix, letter).count("attachments.eml#2"), 1u);
+
+  // Unchanged: nothing re-analysed, the parts stay.
+  auto r2 = ingest(*ix, {t / "in"});
+  EXPECT_EQ(r2.unchanged, 1u);
+  EXPECT_EQ(r2.parts, 0u);
+  EXPECT_EQ(stored(*ix).size(), 6u);
+
+  // The message changes (the PDF taken out): its parts are replaced whole, numbered anew.
+  std::string m = read_file(mail);
+  size_t pdf = m.find("--outer-boundary\r\nContent-Type: application/pdf");
+  ASSERT_NE(pdf, std::string::npos);
+  size_t next = m.find("--outer-boundary", pdf + 10);
+  write_file(mail, m.erase(pdf, next - pdf));
+  auto r3 = ingest(*ix, {t / "in"});
+  EXPECT_EQ(r3.updated, 1u);
+  EXPECT_EQ(r3.parts, 4u);
+  EXPECT_EQ(stored(*ix), (std::set<std::string>{"attachments.eml", "attachments.eml#2", "attachments.eml#3",
+                                                "attachments.eml#3.2", "attachments.eml#5"}));
+  EXPECT_EQ(hits(*ix, answer), (std::set<std::string>{"attachments.eml#3.2"}));
+  auto c = ix->check();
+  ASSERT_TRUE(c.ok());
+  EXPECT_TRUE(c->problems.empty());  // the full-text index followed the deletions
+
+  // The file removed and pruned: its parts go with it.
+  fs::remove(mail);
+  IngestOptions prune;
+  prune.prune = true;
+  auto r4 = ix->ingest({t / "in"}, *resources(), prune);
+  ASSERT_TRUE(r4.ok());
+  EXPECT_EQ(r4->removed, 1u);
+  EXPECT_TRUE(stored(*ix).empty());
+  EXPECT_TRUE(hits(*ix, answer).empty());
+  EXPECT_TRUE(ix->check()->problems.empty());
+}
+
 // ---- Versions and bad input ------------------------------------------------------------------
 
 namespace {
@@ -420,6 +502,32 @@ TEST(Versions, AnOlderTokenizerNeedsAReindex) {
   auto again = CorpusIndex::open(db, {});
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(hits(**again, "samarbejde").count("000_256995b99efc51f4.txt"), 1u);
+}
+
+// An index of schema 1 (before parts) is refused until upgraded, then takes attachments.
+TEST(Issue4Parts, Schema1IndexIsUpgradedForParts) {
+  TempDir t;
+  std::string db = small_index(t);
+  sql(db, "DROP INDEX documents_file; ALTER TABLE documents DROP COLUMN part; ALTER TABLE documents DROP COLUMN file_id;"
+          "UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1;");
+  auto old = CorpusIndex::open(db, {});
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.error().code, "old_version");
+  IndexOptions o;
+  o.writable = o.allow_outdated = true;
+  auto up = CorpusIndex::open(db, o);
+  ASSERT_TRUE(up.ok());
+  ASSERT_TRUE((*up)->upgrade().ok());
+  EXPECT_EQ((*up)->info().schema_version, kIndexSchemaVersion);
+  up->reset();
+  auto ix = open_rw(db);
+  ASSERT_TRUE(ix);
+  write_file(t / "in/mail.eml", read_file(attachments_fixture()));
+  auto r = ingest(*ix, {t / "in"});
+  EXPECT_EQ(r.parts, 5u);
+  EXPECT_EQ(hits(*ix, "samarbejde").count("000_256995b99efc51f4.txt"), 1u);  // kept through the upgrade
+  EXPECT_EQ(hits(*ix, "samarbejde").count("mail.eml#2"), 1u);
+  EXPECT_TRUE(ix->check()->problems.empty());
 }
 
 TEST(BadInput, NotADatabaseIsLeftUntouched) {

@@ -1,10 +1,13 @@
 // OCR with tesseract and leptonica: one engine per thread, pages bounded in number, size and time.
 #include "ingest/formats/ocr.h"
 
+#include "ingest/formats/image_decode.h"
+
 #include <leptonica/allheaders.h>
 #include <tesseract/baseapi.h>
 #include <tesseract/ocrclass.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <cmath>
@@ -35,6 +38,8 @@ struct Engine {
 };
 
 Result<tesseract::TessBaseAPI*> engine() {
+  // Tesseract calls leptonica on every page (e.g. "Error in boxClipToRectangle" on odd scans).
+  quiet_leptonica();
   thread_local Engine e;
   if (!e.tried) {
     e.tried = true;
@@ -97,6 +102,29 @@ Result<OcrPage> ocr_gray8(const unsigned char* pixels, int width, int height, in
 }
 
 Result<ExtractedText> extract_image(std::string_view bytes, const Limits& limits) {
+  // PNG and JPEG are decoded here rather than by leptonica, whose libpng/libjpeg handlers print
+  // warnings and errors of damaged files to stderr.
+  std::string gray_format = bytes.substr(0, 8) == std::string_view("\x89PNG\r\n\x1a\n", 8) ? "png"
+                            : bytes.substr(0, 3) == std::string_view("\xFF\xD8\xFF", 3)     ? "jpeg"
+                                                                                                : "";
+  if (!gray_format.empty()) {
+    if (limits.max_ocr_pages == 0) return Error{"no_text", "the image was not OCR'd (--max-ocr-pages 0)"};
+    auto img = decode_gray(gray_format, bytes, std::min<uint64_t>(kMaxOcrPixels, limits.max_bytes));
+    if (!img.ok()) return img.error();
+    auto page = ocr_gray8(img->pixels.data(), img->width, img->height, img->width, img->dpi > 0 ? img->dpi : kOcrDpi);
+    if (!page.ok()) {
+      if (page.error().code == "timeout") return timeout_error("recognising the image's text (OCR)", limits);
+      return page.error();
+    }
+    if (blank(page->text)) return Error{"no_text", "OCR found no text in the image"};
+    ExtractedText ex;
+    ex.text = std::move(page->text);
+    ex.encoding = "UTF-8";
+    ex.ocr = true;
+    ex.ocr_confidence = std::round(page->confidence * 1000) / 1000;
+    if (!img->warning.empty()) ex.warnings.push_back("the image is damaged (" + img->warning + "); its text may be incomplete");
+    return ex;
+  }
   quiet_leptonica();
   const auto* data = reinterpret_cast<const l_uint8*>(bytes.data());
   // The header first: a small file may declare a huge image (a decompression bomb).
@@ -120,9 +148,10 @@ Result<ExtractedText> extract_image(std::string_view bytes, const Limits& limits
   size_t offset = 0;  // next TIFF directory
   for (;;) {
     if (deadline_expired()) return timeout_error("recognising the image's text (OCR)", limits);
-    if (pages == kMaxOcrPages) {
+    if (static_cast<uint64_t>(pages) == limits.max_ocr_pages) {
       if (tiff && offset != 0)
-        ex.warnings.push_back("only the first " + std::to_string(kMaxOcrPages) + " pages of the TIFF were OCR'd");
+        ex.warnings.push_back("only the first " + std::to_string(limits.max_ocr_pages) +
+                              " pages of the TIFF were OCR'd (raise the bound with --max-ocr-pages)");
       break;
     }
     PIX* raw = tiff ? pixReadMemFromMultipageTiff(data, bytes.size(), &offset) : pixReadMem(data, bytes.size());

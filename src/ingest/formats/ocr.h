@@ -6,7 +6,7 @@
 // The engine is loaded once per thread (a thread_local tesseract::TessBaseAPI, ~0.3 s and ~30 MB
 // the first time a thread needs it) and reused for every page after. Model files: tesseract's
 // default tessdata folder (Debian: tesseract-ocr-dan), or $TESSDATA_PREFIX.
-// Bounds: at most kMaxOcrPages pages per document; each page at most kMaxOcrPixels pixels (images
+// Bounds: at most limits.max_ocr_pages pages per document (--max-ocr-pages); each page at most kMaxOcrPixels pixels (images
 // over it are refused with "too_large", PDF pages are rendered at a lower resolution instead);
 // the per-document deadline (core/limits.h) is checked between pages and inside recognition.
 // Cost: roughly 1-3 s of CPU per A4 page at 300 dpi.
@@ -24,9 +24,6 @@
 
 namespace sagsindeks {
 
-// Pages OCR'd per document, at most (a scan of a whole case file is split before it comes here).
-// Further pages without text are skipped with a warning in the record.
-inline constexpr int kMaxOcrPages = 50;
 // Pixels per page, at most: A3 at 400 dpi (~31 Mpx; 8-bit gray, so ~31 MB while recognised).
 inline constexpr uint64_t kMaxOcrPixels = 32ull << 20;
 // Resolution PDF pages without a text layer are rendered at.
@@ -40,7 +37,7 @@ struct OcrPage {
 // One 8-bit gray image (row-major, `bytes_per_row` apart) at `dpi`.
 Result<OcrPage> ocr_gray8(const unsigned char* pixels, int width, int height, int bytes_per_row, int dpi);
 
-// "tiff", "png", "jpeg" → text, every page of a multi-page TIFF (up to kMaxOcrPages).
+// "tiff", "png", "jpeg" → text, every page of a multi-page TIFF (up to limits.max_ocr_pages).
 Result<ExtractedText> extract_image(std::string_view bytes, const Limits& limits);
 
 }  // namespace sagsindeks

@@ -145,7 +145,7 @@ Result<ExtractedText> extract_pdf(std::string_view bytes, const Limits& limits, 
     std::string text(u.begin(), u.end());
     if (blank(text) && ocr) {
       // No text layer on this page (a scan): render it in gray and read it with tesseract.
-      if (ocr_pages == kMaxOcrPages) {
+      if (static_cast<uint64_t>(ocr_pages) == limits.max_ocr_pages) {
         ++skipped;
         pages.emplace_back();
         continue;
@@ -182,7 +182,7 @@ Result<ExtractedText> extract_pdf(std::string_view bytes, const Limits& limits, 
   }
   if (skipped > 0)
     ex.warnings.push_back(std::to_string(skipped) + " pages without a text layer were not OCR'd (at most " +
-                          std::to_string(kMaxOcrPages) + " a document)");
+                          std::to_string(limits.max_ocr_pages) + " a document; raise it with --max-ocr-pages)");
 
   // Running lines: the same shape at the top (or bottom) of at least half the pages, and of two.
   std::map<std::string, int> top_count, bottom_count;

@@ -6,7 +6,7 @@
 // "3/7") are dropped. Runs of layout spaces are collapsed. Words hyphenated across lines are left
 // for the normaliser, which joins them when the dictionary knows the word.
 // Pages without a text layer (scans) are rendered at 300 dpi in gray and read by tesseract in
-// Danish (ingest/formats/ocr.h) when `ocr` is on, at most kMaxOcrPages of them; the result then
+// Danish (ingest/formats/ocr.h) when `ocr` is on, at most limits.max_ocr_pages of them; the result then
 // has ocr = true and the pages' mean OCR confidence.
 // Errors: "pdf" (not a readable PDF), "no_text" (no text layer and OCR off, or OCR found nothing),
 // "encrypted" (a user password is needed), "timeout", and those of OCR ("ocr", ...). Cost:
