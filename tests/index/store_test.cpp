@@ -422,6 +422,57 @@ TEST(Versions, AnOlderTokenizerNeedsAReindex) {
   EXPECT_EQ(hits(**again, "samarbejde").count("000_256995b99efc51f4.txt"), 1u);
 }
 
+// Schema 2 added the cards table (filters and facets read it). A schema-1 file, as the
+// previous release wrote it, is refused until upgraded, and answers the same afterwards.
+TEST(Versions, SchemaOneIsUpgradedToCards) {
+  TempDir t;
+  std::string db = small_index(t);
+  Filter muni;
+  muni.municipality = "København";
+  std::set<std::string> before_hits, before_muni;
+  Facets before;
+  {
+    auto ix = open_rw(db);
+    before_hits = hits(*ix, "kommune");
+    before_muni = hits(*ix, muni);
+    Filter f;
+    f.text = "kommune";
+    before = *ix->facets(f);
+    ASSERT_GT(before.municipalities.size(), 1u);
+  }
+  // Back to schema 1: no cards, the delete trigger without them.
+  sql(db,
+      "DROP TABLE cards; DROP TRIGGER documents_ad; CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN "
+      "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
+      "DELETE FROM facts WHERE doc = old.id; END; UPDATE meta SET value = '1' WHERE key = 'schema_version'; "
+      "PRAGMA user_version = 1");
+  auto old = CorpusIndex::open(db, {});
+  ASSERT_FALSE(old.ok());
+  EXPECT_EQ(old.error().code, "old_version");
+  IndexOptions o;
+  o.writable = o.allow_outdated = true;
+  {
+    auto up = CorpusIndex::open(db, o);
+    ASSERT_TRUE(up.ok());
+    ASSERT_TRUE((*up)->upgrade().ok());
+  }
+  auto ix = CorpusIndex::open(db, {});
+  ASSERT_TRUE(ix.ok()) << ix.error().message;
+  EXPECT_EQ((*ix)->info().schema_version, kIndexSchemaVersion);
+  EXPECT_EQ(hits(**ix, "kommune"), before_hits);
+  EXPECT_EQ(hits(**ix, muni), before_muni);
+  Filter f;
+  f.text = "kommune";
+  Facets after = *(*ix)->facets(f);
+  EXPECT_EQ(after.total, before.total);
+  ASSERT_EQ(after.municipalities.size(), before.municipalities.size());
+  for (size_t i = 0; i < after.municipalities.size(); ++i) {
+    EXPECT_EQ(after.municipalities[i].value, before.municipalities[i].value);
+    EXPECT_EQ(after.municipalities[i].count, before.municipalities[i].count);
+  }
+  EXPECT_TRUE((*ix)->check()->problems.empty());
+}
+
 TEST(BadInput, NotADatabaseIsLeftUntouched) {
   TempDir t;
   std::string p = t / "notes.txt";
