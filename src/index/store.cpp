@@ -114,7 +114,17 @@ class Stmt {
 
 int exec(sqlite3* db, const std::string& sql) { return sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr); }
 
-// Schema version 2 added `cards` (kCardsSql); kMigrations[0] adds it to a version-1 file.
+// What a search filters and counts on, one narrow row (~60 bytes) per document, written by
+// ingest with the document. Reading d.error_code or d.type from `documents` per hit costs a
+// page of record and text (~10 KB) per row, and error_code sits behind them on overflow pages;
+// over cards, the 190 000 hits of a common word fit in a few MB of pages. municipalities holds
+// the distinct names, unit-separated (char 31), for the facet counts.
+#define SAGSINDEKS_CARDS_SQL                                                                             \
+  "CREATE TABLE cards(id INTEGER PRIMARY KEY, ok INTEGER NOT NULL, type TEXT, document_date TEXT, "      \
+  "municipalities TEXT);\n"                                                                               \
+  "CREATE INDEX cards_type ON cards(type, document_date);\n"                                              \
+  "CREATE INDEX cards_date ON cards(document_date);\n"
+// The schema of kIndexSchemaVersion; kMigrations bring older files to it.
 const char* kSchemaSql = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE documents(
@@ -146,39 +156,26 @@ CREATE TABLE runs(id INTEGER PRIMARY KEY, started_at TEXT NOT NULL, finished_at 
   added INTEGER, updated INTEGER, unchanged INTEGER, failed INTEGER, removed INTEGER);
 CREATE VIRTUAL TABLE documents_fts USING fts5(title, text, content='documents', content_rowid='id',
   tokenize='sagsindeks_da');
-CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN
-  INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
+-- Ingest writes documents_fts itself (see CorpusIndex::ingest); deletes go through this trigger.
 CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN
   INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
   DELETE FROM facts WHERE doc = old.id;
   DELETE FROM cards WHERE id = old.id;
 END;
-CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN
-  INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);
-  INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-END;
-)sql";
+)sql"
+    SAGSINDEKS_CARDS_SQL;
 
-// What a search filters and counts on, one narrow row (~60 bytes) per document, written by
-// ingest with the document. Reading d.error_code or d.type from `documents` per hit costs a
-// page of record and text (~10 KB) per row, and error_code sits behind them on overflow pages;
-// over cards, the 190 000 hits of a common word fit in a few MB of pages. municipalities holds
-// the distinct names, unit-separated (char 31), for the facet counts.
-#define SAGSINDEKS_CARDS_SQL                                                                             \
-  "CREATE TABLE cards(id INTEGER PRIMARY KEY, ok INTEGER NOT NULL, type TEXT, document_date TEXT, "      \
-  "municipalities TEXT);\n"                                                                               \
-  "CREATE INDEX cards_type ON cards(type, document_date);\n"                                              \
-  "CREATE INDEX cards_date ON cards(document_date);\n"
-const char* kCardsSql = SAGSINDEKS_CARDS_SQL;
 
 // Schema migrations: kMigrations[v - 1] takes a file from version v to v + 1.
 const std::vector<const char*> kMigrations = {
-    // 1 → 2: cards, filled from documents and facts; the delete trigger keeps it in step.
+    // 1 → 2: cards, filled from documents and facts; the delete trigger keeps it in step. The
+    // insert and update triggers go: ingest writes the full-text rows itself (see ingest).
     SAGSINDEKS_CARDS_SQL
     "INSERT INTO cards(id, ok, type, document_date, municipalities) SELECT d.id, d.error_code IS NULL, d.type, "
     "d.document_date, (SELECT group_concat(value, char(31)) FROM (SELECT DISTINCT x.value FROM facts x "
     "WHERE x.doc = d.id AND x.kind = 'municipality' ORDER BY x.rowid)) FROM documents d;\n"
+    "DROP TRIGGER documents_ai;\n"
+    "DROP TRIGGER documents_au;\n"
     "DROP TRIGGER documents_ad;\n"
     "CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN\n"
     "  INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);\n"
@@ -424,7 +421,7 @@ Result<std::unique_ptr<CorpusIndex>> CorpusIndex::open(const std::string& path, 
       objects = chk.i64(0);
     }
     if (objects == 0) {
-      if ((rc = exec(db, kSchemaSql)) != SQLITE_OK || (rc = exec(db, kCardsSql)) != SQLITE_OK) {
+      if ((rc = exec(db, kSchemaSql)) != SQLITE_OK) {
         Error e = db_error(db, rc, path);
         exec(db, "ROLLBACK");
         return e;
@@ -638,23 +635,6 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   size_t done = rep.unchanged;
   if (o.progress) o.progress(done, rep.files);
 
-  std::optional<Error> fatal;
-  bool in_tx = false;
-  size_t in_batch = 0;
-  auto batch_start = std::chrono::steady_clock::now();
-  auto fail = [&](int code) {
-    if (!fatal) fatal = db_error(db_, code, ipath);
-    if (in_tx) exec(db_, "ROLLBACK");
-    in_tx = false;
-  };
-  auto commit = [&]() {
-    if (!in_tx) return;
-    int c = exec(db_, "COMMIT");
-    if (c != SQLITE_OK) return fail(c);
-    in_tx = false;
-    in_batch = 0;
-  };
-
   Stmt ins(db_,
            "INSERT INTO documents(path, sha256, bytes, mtime_ns, type, confidence, document_date, title, record, text, "
            "error_code, error_message, lexicon_version, ingested_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
@@ -666,8 +646,55 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   Stmt add_fact(db_, "INSERT INTO facts(doc, kind, value, code, key) VALUES (?, ?, ?, ?, ?)");
   Stmt put_card(db_,
                 "INSERT OR REPLACE INTO cards(id, ok, type, document_date, municipalities) VALUES (?, ?, ?, ?, ?)");
-  for (Stmt* st : {&ins, &touch, &del_facts, &add_fact, &put_card})
+  // Full-text rows are written just before each COMMIT, not by triggers: FTS5 (SQLite 3.40)
+  // flushes its pending terms into a new segment at every statement savepoint, and the upsert
+  // into documents (a statement with triggers) opens one. Per document that made a segment
+  // per document, merged again and again (a third of the index-writing CPU in the profile).
+  // Single-row INSERTs into documents_fts open no savepoint, so a batch becomes a few large
+  // segments. Memory: the batch's titles and texts, bounded by kMaxPendingBytes.
+  Stmt fts_add(db_, "INSERT INTO documents_fts(rowid, title, text) VALUES (?, ?, ?)");
+  Stmt fts_del(db_, "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
+  Stmt old_row(db_, "SELECT title, text FROM documents WHERE id = ?");
+  for (Stmt* st : {&ins, &touch, &del_facts, &add_fact, &put_card, &fts_add, &fts_del, &old_row})
     if (!st->ok()) return db_error(db_, st->rc(), ipath);
+  struct FtsRow {
+    int64_t id;
+    bool remove;  // the old row's terms, before an update
+    std::optional<std::string> title, text;
+  };
+  std::vector<FtsRow> fts_rows;
+  size_t fts_bytes = 0;
+  constexpr size_t kMaxPendingBytes = 64u << 20;
+
+  std::optional<Error> fatal;
+  bool in_tx = false;
+  size_t in_batch = 0;
+  auto batch_start = std::chrono::steady_clock::now();
+  auto fail = [&](int code) {
+    if (!fatal) fatal = db_error(db_, code, ipath);
+    if (in_tx) exec(db_, "ROLLBACK");
+    in_tx = false;
+    fts_rows.clear();
+    fts_bytes = 0;
+  };
+  auto commit = [&]() {
+    if (!in_tx) return;
+    for (const auto& r : fts_rows) {
+      Stmt& st = r.remove ? fts_del : fts_add;
+      st.reset();
+      st.bind(1, r.id);
+      if (r.title) st.bind(2, *r.title); else st.bind_null(2);
+      if (r.text) st.bind(3, *r.text); else st.bind_null(3);
+      if (!st.run()) return fail(st.rc());
+    }
+    fts_rows.clear();
+    fts_bytes = 0;
+    int c = exec(db_, "COMMIT");
+    if (c != SQLITE_OK) return fail(c);
+    in_tx = false;
+    in_batch = 0;
+  };
+
 
   auto store = [&](FileResult&& fr) {
     if (fatal) return;
@@ -688,6 +715,20 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       ++rep.unchanged;
       ++in_batch;
       return;
+    }
+    if (it != known.end()) {
+      old_row.reset();
+      old_row.bind(1, it->second.id);
+      if (old_row.step()) {
+        FtsRow r{it->second.id, true, std::nullopt, std::nullopt};
+        if (!old_row.null(0)) r.title = old_row.text(0);
+        if (!old_row.null(1)) r.text = old_row.text(1);
+        fts_bytes += (r.title ? r.title->size() : 0) + (r.text ? r.text->size() : 0);
+        fts_rows.push_back(std::move(r));
+      } else if (old_row.rc() != SQLITE_DONE) {
+        return fail(old_row.rc());
+      }
+      old_row.reset();
     }
     ins.reset();
     ins.bind(1, fr.source.path);
@@ -714,6 +755,15 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     int64_t id = ins.i64(0);
     ins.run();  // finish the RETURNING statement
     if (ins.rc() != SQLITE_DONE) return fail(ins.rc());
+    {
+      FtsRow r{id, false, std::nullopt, std::nullopt};
+      if (!fr.error) {
+        r.title = fr.analysis.title;
+        r.text = fr.doc.text;  // a copy (~1 µs): the analysis may still point into fr.doc
+      }
+      fts_bytes += (r.title ? r.title->size() : 0) + (r.text ? r.text->size() : 0);
+      fts_rows.push_back(std::move(r));
+    }
     del_facts.reset();
     del_facts.bind(1, id);
     if (!del_facts.run()) return fail(del_facts.rc());
@@ -760,7 +810,9 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     } else {
       ++rep.added;
     }
-    if (++in_batch >= o.batch || std::chrono::steady_clock::now() - batch_start > std::chrono::seconds(1)) commit();
+    if (++in_batch >= o.batch || fts_bytes > kMaxPendingBytes ||
+        std::chrono::steady_clock::now() - batch_start > std::chrono::seconds(1))
+      commit();
   };
 
   // Chunks bound the work wasted when the database fails mid-run (the run stops at a chunk's end).

@@ -440,12 +440,17 @@ TEST(Versions, SchemaOneIsUpgradedToCards) {
     before = *ix->facets(f);
     ASSERT_GT(before.municipalities.size(), 1u);
   }
-  // Back to schema 1: no cards, the delete trigger without them.
+  // Back to schema 1: no cards, and the full-text index kept by three triggers.
   sql(db,
       "DROP TABLE cards; DROP TRIGGER documents_ad; CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN "
       "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
-      "DELETE FROM facts WHERE doc = old.id; END; UPDATE meta SET value = '1' WHERE key = 'schema_version'; "
-      "PRAGMA user_version = 1");
+      "DELETE FROM facts WHERE doc = old.id; END; "
+      "CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN "
+      "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END; "
+      "CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN "
+      "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
+      "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END; "
+      "UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1");
   auto old = CorpusIndex::open(db, {});
   ASSERT_FALSE(old.ok());
   EXPECT_EQ(old.error().code, "old_version");
