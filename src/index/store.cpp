@@ -143,9 +143,8 @@ CREATE TABLE documents(
   error_message TEXT,
   lexicon_version TEXT,
   ingested_at TEXT NOT NULL);
-CREATE INDEX documents_type ON documents(type, document_date);
-CREATE INDEX documents_date ON documents(document_date);
-CREATE INDEX documents_sha256 ON documents(sha256);
+-- No secondary indexes beyond path: searches filter and sort on cards, and every index here
+-- is one more b-tree insert per document.
 -- One row per extracted value a search can filter on: kind is municipality, mayor, signatory,
 -- case_number, document_number, exemption; key is the folded form compared against.
 CREATE TABLE facts(doc INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, code TEXT, key TEXT NOT NULL);
@@ -174,6 +173,9 @@ const std::vector<const char*> kMigrations = {
     "INSERT INTO cards(id, ok, type, document_date, municipalities) SELECT d.id, d.error_code IS NULL, d.type, "
     "d.document_date, (SELECT group_concat(value, char(31)) FROM (SELECT DISTINCT x.value FROM facts x "
     "WHERE x.doc = d.id AND x.kind = 'municipality' ORDER BY x.rowid)) FROM documents d;\n"
+    "DROP INDEX documents_type;\n"
+    "DROP INDEX documents_date;\n"
+    "DROP INDEX documents_sha256;\n"
     "DROP TRIGGER documents_ai;\n"
     "DROP TRIGGER documents_au;\n"
     "DROP TRIGGER documents_ad;\n"
@@ -457,10 +459,10 @@ Result<std::unique_ptr<CorpusIndex>> CorpusIndex::open(const std::string& path, 
   // never torn (a crash loses at most the last transactions, never the file's consistency).
   if (o.writable) exec(db, "PRAGMA synchronous=NORMAL");
   // 64 MB of page cache (the default is 2 MB): FTS5 segment merges and the b-trees of a large
-  // index stay in memory during an ingest; memory-mapped reads avoid a copy per page for search.
-  // Both are upper bounds, not allocations.
+  // index stay in memory during an ingest. A reader maps the file instead (up to 1 GB of address
+  // space, pages shared with the OS cache): no copy per page read. Upper bounds, not allocations.
   exec(db, "PRAGMA cache_size=-65536");
-  exec(db, "PRAGMA mmap_size=1073741824");
+  if (!o.writable) exec(db, "PRAGMA mmap_size=1073741824");
   exec(db, "PRAGMA temp_store=MEMORY");
   ix->info_.schema_version = user_version;
   {

@@ -450,6 +450,8 @@ TEST(Versions, SchemaOneIsUpgradedToCards) {
       "CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN "
       "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
       "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END; "
+      "CREATE INDEX documents_type ON documents(type, document_date); "
+      "CREATE INDEX documents_date ON documents(document_date); CREATE INDEX documents_sha256 ON documents(sha256); "
       "UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1");
   auto old = CorpusIndex::open(db, {});
   ASSERT_FALSE(old.ok());
