@@ -118,12 +118,14 @@ int exec(sqlite3* db, const std::string& sql) { return sqlite3_exec(db, sql.c_st
 // ingest with the document. Reading d.error_code or d.type from `documents` per hit costs a
 // page of record and text (~10 KB) per row, and error_code sits behind them on overflow pages;
 // over cards, the 190 000 hits of a common word fit in a few MB of pages. municipalities holds
-// the distinct names, unit-separated (char 31), for the facet counts.
+// the distinct names, unit-separated (char 31), for the facet counts. The two indexes are in
+// the order of a search without words (newest first, NULL dates last, then id), so that one
+// reads its page of 20 straight off an index instead of sorting every document that passes.
 #define SAGSINDEKS_CARDS_SQL                                                                             \
   "CREATE TABLE cards(id INTEGER PRIMARY KEY, ok INTEGER NOT NULL, type TEXT, document_date TEXT, "      \
   "municipalities TEXT);\n"                                                                               \
-  "CREATE INDEX cards_type ON cards(type, document_date);\n"                                              \
-  "CREATE INDEX cards_date ON cards(document_date);\n"
+  "CREATE INDEX cards_type ON cards(ok, type, document_date DESC, id);\n"                                 \
+  "CREATE INDEX cards_date ON cards(ok, document_date DESC, id);\n"
 // The schema of kIndexSchemaVersion; kMigrations bring older files to it.
 const char* kSchemaSql = R"sql(
 CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -279,7 +281,9 @@ Where build_where(const Filter& f) {
     w.values.push_back(f.path);
   }
   auto fact = [&](const char* kind, const std::string& key, const std::string& code, bool surname) {
-    std::string c = std::string("EXISTS (SELECT 1 FROM facts x WHERE x.doc = c.id AND x.kind = '") + kind + "' AND (x.key = ?";
+    // The documents with that fact, as a list probed per hit: with EXISTS per document the
+    // planner walked all cards in date order for a rare name (260 ms against 1-3 ms on 200 000).
+    std::string c = std::string("c.id IN (SELECT x.doc FROM facts x WHERE x.kind = '") + kind + "' AND (x.key = ?";
     w.values.push_back(key);
     if (!code.empty()) {
       c += " OR x.code = ?";
@@ -898,7 +902,7 @@ Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOption
   // a document, which for every match of a common word would cost more than the search.
   std::string top = "WITH top(id, score) AS MATERIALIZED (SELECT c.id, " +
                     std::string(w.fts ? "bm25(documents_fts, 4.0, 1.0)" : "0.0") + from_clause(w) + w.sql +
-                    (w.fts ? " ORDER BY 2, 1" : " ORDER BY c.document_date IS NULL, c.document_date DESC, c.id") +
+                    (w.fts ? " ORDER BY 2, 1" : " ORDER BY c.document_date DESC, c.id") +
                     " LIMIT ? OFFSET ?) ";
   std::string cols =
       "SELECT d.id, d.path, d.type, d.confidence, d.document_date, d.title, d.error_code, d.error_message, "
@@ -911,8 +915,9 @@ Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOption
           ") FROM top JOIN documents d ON d.id = top.id JOIN documents_fts ON documents_fts.rowid = top.id "
           "WHERE documents_fts MATCH ? ORDER BY top.score, top.id";
   } else {
+    // NULL dates sort last under DESC (SQLite orders NULL lowest).
     sql = top + cols + "substr(d.text, 1, 600) FROM top JOIN documents d ON d.id = top.id ORDER BY "
-                       "d.document_date IS NULL, d.document_date DESC, d.id";
+                       "d.document_date DESC, d.id";
   }
   Stmt st(db_, sql);
   if (!st.ok()) return db_error(db_, st.rc(), info_.path);
