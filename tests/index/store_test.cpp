@@ -478,6 +478,14 @@ TEST(Versions, SchemaOneIsUpgradedToCards) {
     EXPECT_EQ(after.municipalities[i].count, before.municipalities[i].count);
   }
   EXPECT_TRUE((*ix)->check()->problems.empty());
+  ix->reset();
+  // Ingest goes on in the upgraded file, now writing the full-text rows itself.
+  write_file(t / "more/ny.txt", "Kære borgmester\n\nVi inviterer til møde om kvalitetsbrøndkarsefrø.\n");
+  auto w = open_rw(db);
+  ingest(*w, {t / "more"});
+  EXPECT_EQ(hits(*w, "kvalitetsbrøndkarsefrø").size(), 1u);
+  EXPECT_EQ(hits(*w, "kommune"), before_hits);
+  EXPECT_TRUE(w->check()->problems.empty());
 }
 
 TEST(BadInput, NotADatabaseIsLeftUntouched) {
