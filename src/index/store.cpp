@@ -657,7 +657,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   // Full-text rows are written just before each COMMIT, not by triggers: FTS5 (SQLite 3.40)
   // flushes its pending terms into a new segment at every statement savepoint, and the upsert
   // into documents (a statement with triggers) opens one. Per document that made a segment
-  // per document, merged again and again (a third of the index-writing CPU in the profile).
+  // per document, merged again and again (~40 % of the index-writing CPU in the profile).
   // Single-row INSERTs into documents_fts open no savepoint, so a batch becomes a few large
   // segments. Memory: the batch's titles and texts, bounded by kMaxPendingBytes.
   Stmt fts_add(db_, "INSERT INTO documents_fts(rowid, title, text) VALUES (?, ?, ?)");
