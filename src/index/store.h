@@ -31,7 +31,7 @@ struct sqlite3;
 namespace sagsindeks {
 
 // PRAGMA user_version of the files this build writes. Bump with a migration in store.cpp.
-inline constexpr int kIndexSchemaVersion = 2;  // 2: parts of files (e-mail attachments)
+inline constexpr int kIndexSchemaVersion = 2;  // 2: the cards table; parts of files (e-mail attachments)
 
 struct IndexOptions {
   bool create = false;          // create the file when it does not exist (needs writable)
@@ -55,7 +55,9 @@ struct IngestOptions {
   int jobs = 1;
   bool force = false;   // re-analyse files whose content is unchanged
   bool prune = false;   // remove documents whose files are gone from the folders given
-  size_t batch = 64;    // documents per transaction (also committed at least every second)
+  // Documents per transaction (also committed at least every second). Each commit flushes FTS5's
+  // pending terms as a new segment that later merges rewrite: small batches multiply that work.
+  size_t batch = 1000;
   std::function<void(size_t done, size_t total)> progress;  // called from the writer thread
 };
 
@@ -70,6 +72,9 @@ struct IngestReport {
   size_t removed = 0;    // pruned
   uint64_t bytes = 0;    // bytes read and analysed
   double seconds = 0;
+  // CPU seconds of the writing thread spent storing (records to rows, facts, FTS5, commits),
+  // analysis excluded: the index's own cost, whatever the analysers cost.
+  double store_cpu_seconds = 0;
   bool lexicons_changed = false;  // documents analysed with other lexicons were kept
   std::vector<std::pair<std::string, Error>> failures;  // path, reason (files and folders)
 };

@@ -15,8 +15,9 @@
 //   query     every word gives its stem only (kommunerne → kommun finds kommune, kommunen, ...).
 //   prefix    the lower-cased surface form, unstemmed: `frikommune*` matches the surfaces
 //             frikommuner, frikommunerne, ... and any stem that begins with it.
-// Cost: one BreakIterator and one stemmer per DanishTokenizer (a few hundred µs to create);
-// neither is thread-safe, so each thread or SQLite connection has its own.
+// Cost: one BreakIterator and one stemmer per DanishTokenizer (a few hundred µs to create), and
+// a cache of stems (at most 65 536 word forms); none is thread-safe, so each thread or SQLite
+// connection has its own. Plain Latin-1 text is segmented without ICU (see Segmenter).
 #pragma once
 #include <functional>
 #include <memory>
@@ -40,9 +41,13 @@ struct Token {
   bool colocated = false;  // same position as the previous token
 };
 
+// How words are found. `fast` is ICU's word breaks computed without ICU for plain Latin-1 text
+// (ICU for the rest); `icu` asks ICU for everything: the reference the tests compare against.
+enum class Segmenter { fast, icu };
+
 class DanishTokenizer {
  public:
-  DanishTokenizer();
+  explicit DanishTokenizer(Segmenter s = Segmenter::fast);
   ~DanishTokenizer();
   DanishTokenizer(const DanishTokenizer&) = delete;
   DanishTokenizer& operator=(const DanishTokenizer&) = delete;

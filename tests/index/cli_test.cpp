@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "helpers.h"
+#include "index/store.h"
 
 using namespace sagsindeks::test;
 
@@ -135,7 +136,7 @@ TEST_F(Cli, ShowExportCheck) {
   Proc cj = sx({"check", db(), "--json"});
   auto cjj = nlohmann::json::parse(cj.out);
   EXPECT_EQ(cjj["ok"], true);
-  EXPECT_EQ(cjj["schema_version"], 2);  // 2: parts of files (issue 4)
+  EXPECT_EQ(cjj["schema_version"], 2);  // 2: cards (issue 5) and parts of files (issue 4)
 }
 
 TEST_F(Cli, MalformedQueriesExit2WithAMessage) {

@@ -504,30 +504,76 @@ TEST(Versions, AnOlderTokenizerNeedsAReindex) {
   EXPECT_EQ(hits(**again, "samarbejde").count("000_256995b99efc51f4.txt"), 1u);
 }
 
-// An index of schema 1 (before parts) is refused until upgraded, then takes attachments.
-TEST(Issue4Parts, Schema1IndexIsUpgradedForParts) {
+// Schema 2 added the cards table (filters and facets read it; issue 5) and parts of files
+// (e-mail attachments; issue 4). A schema-1 file, as the previous release wrote it, is refused
+// until upgraded, answers the same afterwards, and then takes new files and attachments.
+TEST(Versions, SchemaOneIsUpgradedForCardsAndParts) {
   TempDir t;
   std::string db = small_index(t);
-  sql(db, "DROP INDEX documents_file; ALTER TABLE documents DROP COLUMN part; ALTER TABLE documents DROP COLUMN file_id;"
-          "UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1;");
+  Filter muni;
+  muni.municipality = "København";
+  std::set<std::string> before_hits, before_muni;
+  Facets before;
+  {
+    auto ix = open_rw(db);
+    before_hits = hits(*ix, "kommune");
+    before_muni = hits(*ix, muni);
+    Filter f;
+    f.text = "kommune";
+    before = *ix->facets(f);
+    ASSERT_GT(before.municipalities.size(), 1u);
+  }
+  // Back to schema 1: no cards, no parts, and the full-text index kept by three triggers.
+  sql(db,
+      "DROP TABLE cards; DROP TRIGGER documents_ad; CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN "
+      "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
+      "DELETE FROM facts WHERE doc = old.id; END; "
+      "CREATE TRIGGER documents_ai AFTER INSERT ON documents BEGIN "
+      "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END; "
+      "CREATE TRIGGER documents_au AFTER UPDATE OF title, text ON documents BEGIN "
+      "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
+      "INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, new.title, new.text); END; "
+      "CREATE INDEX documents_type ON documents(type, document_date); "
+      "CREATE INDEX documents_date ON documents(document_date); CREATE INDEX documents_sha256 ON documents(sha256); "
+      "DROP INDEX documents_file; ALTER TABLE documents DROP COLUMN part; ALTER TABLE documents DROP COLUMN file_id; "
+      "UPDATE meta SET value = '1' WHERE key = 'schema_version'; PRAGMA user_version = 1");
   auto old = CorpusIndex::open(db, {});
   ASSERT_FALSE(old.ok());
   EXPECT_EQ(old.error().code, "old_version");
   IndexOptions o;
   o.writable = o.allow_outdated = true;
-  auto up = CorpusIndex::open(db, o);
-  ASSERT_TRUE(up.ok());
-  ASSERT_TRUE((*up)->upgrade().ok());
-  EXPECT_EQ((*up)->info().schema_version, kIndexSchemaVersion);
-  up->reset();
-  auto ix = open_rw(db);
-  ASSERT_TRUE(ix);
-  write_file(t / "in/mail.eml", read_file(attachments_fixture()));
-  auto r = ingest(*ix, {t / "in"});
+  {
+    auto up = CorpusIndex::open(db, o);
+    ASSERT_TRUE(up.ok());
+    ASSERT_TRUE((*up)->upgrade().ok());
+  }
+  auto ix = CorpusIndex::open(db, {});
+  ASSERT_TRUE(ix.ok()) << ix.error().message;
+  EXPECT_EQ((*ix)->info().schema_version, kIndexSchemaVersion);
+  EXPECT_EQ(hits(**ix, "kommune"), before_hits);
+  EXPECT_EQ(hits(**ix, muni), before_muni);
+  Filter f;
+  f.text = "kommune";
+  Facets after = *(*ix)->facets(f);
+  EXPECT_EQ(after.total, before.total);
+  ASSERT_EQ(after.municipalities.size(), before.municipalities.size());
+  for (size_t i = 0; i < after.municipalities.size(); ++i) {
+    EXPECT_EQ(after.municipalities[i].value, before.municipalities[i].value);
+    EXPECT_EQ(after.municipalities[i].count, before.municipalities[i].count);
+  }
+  EXPECT_TRUE((*ix)->check()->problems.empty());
+  ix->reset();
+  // Ingest goes on in the upgraded file, writing the full-text rows itself, attachments included.
+  write_file(t / "more/ny.txt", "Kære borgmester\n\nVi inviterer til møde om kvalitetsbrøndkarsefrø.\n");
+  write_file(t / "more/mail.eml", read_file(attachments_fixture()));
+  auto w = open_rw(db);
+  auto r = ingest(*w, {t / "more"});
   EXPECT_EQ(r.parts, 5u);
-  EXPECT_EQ(hits(*ix, "samarbejde").count("000_256995b99efc51f4.txt"), 1u);  // kept through the upgrade
-  EXPECT_EQ(hits(*ix, "samarbejde").count("mail.eml#2"), 1u);
-  EXPECT_TRUE(ix->check()->problems.empty());
+  EXPECT_EQ(hits(*w, "kvalitetsbrøndkarsefrø").size(), 1u);
+  EXPECT_EQ(hits(*w, "samarbejde").count("000_256995b99efc51f4.txt"), 1u);  // kept through the upgrade
+  EXPECT_EQ(hits(*w, "samarbejde").count("mail.eml#2"), 1u);
+  EXPECT_TRUE(before_hits.size() <= hits(*w, "kommune").size());
+  EXPECT_TRUE(w->check()->problems.empty());
 }
 
 TEST(BadInput, NotADatabaseIsLeftUntouched) {

@@ -1,6 +1,9 @@
 // The Danish tokenizer: word boundaries, case folding without diacritic folding, stems, offsets.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <vector>
 
 #include "index/tokenizer.h"
@@ -92,4 +95,61 @@ TEST(Tokenizer, FoldCase) {
   EXPECT_EQ(fold_case("Ole Bjørstorp"), "ole bjørstorp");
   EXPECT_EQ(fold_case("ÆBLE"), "æble");
   EXPECT_EQ(fold_case("A\xCC\x8A"), "å");  // decomposed Å → NFC å
+}
+
+namespace {
+std::vector<Tok> toks_with(const std::string& s, TokenMode m, Segmenter seg) {
+  DanishTokenizer t(seg);
+  std::vector<Tok> out;
+  t.tokenize(s, m, [&](const Token& k) {
+    out.push_back({std::string(k.text), k.begin, k.end, k.colocated});
+    return 0;
+  });
+  return out;
+}
+
+void expect_same_as_icu(const std::string& s, const std::string& what) {
+  for (TokenMode m : {TokenMode::document, TokenMode::query, TokenMode::prefix}) {
+    auto fast = toks_with(s, m, Segmenter::fast), ref = toks_with(s, m, Segmenter::icu);
+    ASSERT_EQ(fast.size(), ref.size()) << what;
+    for (size_t i = 0; i < fast.size(); ++i) {
+      EXPECT_EQ(fast[i].text, ref[i].text) << what << " token " << i;
+      EXPECT_EQ(fast[i].begin, ref[i].begin) << what << " token " << i << " " << ref[i].text;
+      EXPECT_EQ(fast[i].end, ref[i].end) << what << " token " << i << " " << ref[i].text;
+      EXPECT_EQ(fast[i].colocated, ref[i].colocated) << what << " token " << i;
+    }
+  }
+}
+}  // namespace
+
+// The fast segmenter must find exactly ICU's words: cases at each rule it implements or hands on.
+TEST(Tokenizer, FastSegmentationIsIcus) {
+  const std::vector<std::string> cases = {
+      "Kommunerne har 3.5 mio. kr. og 1,000,000 kr; 2020-11222 j.nr. 12.34.56",
+      "don't e.g. a.b. 3a a3 1.a a.1 .5 5. ,5 5, 1;2 1'2 a'b 'a' a'' ''a",
+      "ÆRØ Ærø ærø ÅR år ØL Æble-møde «frisættelse» – “citat” ‘x’ l’état",
+      "kl. 10:30 Til: sagsnr:2020 foo_bar __init__ a_1 _ x·y",
+      "soft\xC2\xADhyphen NBSP\xC2\xA0here a\xCC\x8A decomposed e\xCC\x81t",
+      "tab\there\nnewline\r\nCRLF\fform\vvt",
+      "× ÷ 5×3 a÷b µm ªº naïve café Straße Œuvre ŠKODA Ĳ",
+      "日本語のテキスト ไทย Ελληνικά кириллица 😀 a😀b",
+      "§ 5, stk. 2 · nr. 3 • punkt (parentes) [klamme] {krøl} <vinkel> \"citat\" 100% #1 @x $5 ~ ^ |",
+      std::string("\xff\xfe ok \xc3 \xe2\x82 slut \xc3\x28 \xc3"),
+      "a.b.c.d 1.2.3.4 a..b 1..2 a.'b 1',2",
+      "",
+  };
+  for (const auto& c : cases) expect_same_as_icu(c, c);
+}
+
+TEST(Tokenizer, FastSegmentationIsIcusOnTheCorpus) {
+  size_t n = 0;
+  for (const char* sub : {"corpus/seeds/docs", "corpus/dev/docs"})
+    for (const auto& e : std::filesystem::directory_iterator(std::string(SAGSINDEKS_SOURCE_DIR) + "/" + sub)) {
+      if (!e.is_regular_file()) continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      expect_same_as_icu(text, e.path().filename().string());
+      ++n;
+    }
+  EXPECT_GT(n, 10u);
 }

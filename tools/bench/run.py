@@ -10,7 +10,9 @@ Measures on a generated scale corpus (tools/gen_corpus.cpp, deterministic from -
     second so that a busy machine does not hide a regression), the -j 2 / -j 1 speed-up, peak
     resident memory (getrusage of the child) on one folder and on the whole corpus;
   * one 5 MB and one 50 MB document: MB/s of each and their ratio (the algorithmic shape);
-  * ingest into SQLite (-j 1 when the command has --jobs): MB/s, documents/s, peak memory;
+  * ingest into SQLite (-j 1 when the command has --jobs): MB/s and documents/s by wall clock and
+    per CPU second, peak memory; with --ingest-folders K on the first K folders only, the search
+    index then built from the whole corpus with --index-jobs (or reused: --reuse-index);
   * search over the fixed query set tools/bench/queries.txt with --facets: p50/p95 latency of
     the whole command (process start, open, query, facets, output);
   * the Google Benchmark stage benchmarks (bench_stages) on a sample of the same corpus.
@@ -99,6 +101,10 @@ def main():
     ap.add_argument("--no-big", action="store_true", help="skip the 5 MB / 50 MB single-document runs")
     ap.add_argument("--no-index", action="store_true", help="skip ingest and search")
     ap.add_argument("--timeout", type=float, default=600, help="seconds allowed for any one command")
+    ap.add_argument("--ingest-folders", type=int, default=0,
+                    help="time ingest -j 1 on the first K folders of the corpus (default: all of it)")
+    ap.add_argument("--index-jobs", type=int, default=2, help="threads for building the search index when it is not the timed ingest")
+    ap.add_argument("--reuse-index", action="store_true", help="search an existing index of this corpus instead of building it")
     a = ap.parse_args()
 
     binary = os.path.join(a.build, "sagsindeks")
@@ -198,23 +204,49 @@ def main():
             rows.append(("ingest", None, None, "skipped: no ingest command", ""))
         else:
             db = os.path.join(a.work, f"index-{a.n}-s{a.seed}.db")
-            for suffix in ("", "-wal", "-shm"):
-                if os.path.exists(db + suffix):
-                    os.remove(db + suffix)
-            cmd = [binary, "ingest"]
-            if "--jobs" in help_ingest:
-                cmd += ["--jobs", "1"]
-            cmd += [db, corpus]
-            log("ingest " + " ".join(cmd[2:]))
-            r = run_rusage(cmd, timeout=a.timeout)
-            r.update(mb_s=mb / r["wall"], docs_s=ndocs / r["wall"], db_mb=os.path.getsize(db) / 1e6 if os.path.exists(db) else 0)
+            folders = sorted(d for d in os.listdir(corpus) if os.path.isdir(os.path.join(corpus, d)))
+            subset = a.ingest_folders and a.ingest_folders < len(folders)
+            timed_db = os.path.join(a.work, f"index-{a.n}-s{a.seed}-ingest.db") if subset else db
+            if subset or not (a.reuse_index and os.path.exists(db)):
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(timed_db + suffix):
+                        os.remove(timed_db + suffix)
+            inputs = [os.path.join(corpus, d) for d in folders[:a.ingest_folders]] if subset else [corpus]
+            in_mb, in_docs = mb, ndocs
+            if subset:
+                in_mb = in_docs = 0
+                for d in inputs:
+                    b_, n_ = corpus_bytes(d)
+                    in_mb, in_docs = in_mb + b_ / 1e6, in_docs + n_
+            r = {"skipped": "reused"}
+            if subset or not (a.reuse_index and os.path.exists(db)):
+                cmd = [binary, "ingest"]
+                if "--jobs" in help_ingest:
+                    cmd += ["--jobs", "1"]
+                cmd += [timed_db] + inputs
+                log(f"ingest -j 1: {in_docs} documents, {in_mb:.1f} MB")
+                r = run_rusage(cmd, timeout=a.timeout)
+                r.update(mb=in_mb, documents=in_docs, mb_s=in_mb / r["wall"], docs_s=in_docs / r["wall"],
+                         mb_per_cpu_s=in_mb / r["cpu"] if r["cpu"] else 0.0,
+                         db_mb=os.path.getsize(timed_db) / 1e6 if os.path.exists(timed_db) else 0)
+                rows.append(("ingest (SQLite)" + (" -j 1" if "--jobs" in help_ingest else ""), r["mb_s"], r["docs_s"],
+                             f"cpu {r['cpu']:.1f}s = {r['mb_per_cpu_s']:.1f} MB/cpu-s, rss {r['rss_mb']:.0f} MB, "
+                             f"db {r['db_mb']:.0f} MB, wall {r['wall']:.1f}s", "rc=%s" % r["rc"]))
             results["ingest"] = r
-            rows.append(("ingest (SQLite)" + (" -j 1" if "--jobs" in help_ingest else ""), r["mb_s"], r["docs_s"],
-                         f"rss {r['rss_mb']:.0f} MB, db {r['db_mb']:.0f} MB, wall {r['wall']:.1f}s", "rc=%s" % r["rc"]))
+            if subset and not (a.reuse_index and os.path.exists(db)):
+                for suffix in ("", "-wal", "-shm"):
+                    if os.path.exists(db + suffix):
+                        os.remove(db + suffix)
+                log(f"building the search index with -j {a.index_jobs}")
+                rb = run_rusage([binary, "ingest", "--jobs", str(a.index_jobs), db, corpus], timeout=a.timeout * 3)
+                results["index_build"] = rb
+                rows.append((f"  search index, ingest -j {a.index_jobs}", mb / rb["wall"], ndocs / rb["wall"],
+                             f"cpu {rb['cpu']:.1f}s, wall {rb['wall']:.1f}s", "rc=%s" % rb["rc"]))
+                r = rb
             if not ok_search:
                 results["search"] = {"skipped": "no search command"}
                 rows.append(("search", None, None, "skipped: no search command", ""))
-            elif r["rc"] != 0:
+            elif r.get("rc", 0) != 0:
                 results["search"] = {"skipped": "ingest failed"}
                 rows.append(("search", None, None, "skipped: ingest failed", ""))
             else:
@@ -269,7 +301,8 @@ def main():
     v["scaling_j2"] = an["scaling_j2"] >= TARGETS["scaling_j2"]
     v["analyze_peak_rss_mb"] = an["rss_whole_corpus_mb"] <= TARGETS["analyze_peak_rss_mb"]
     if isinstance(results.get("ingest"), dict) and "mb_s" in results["ingest"]:
-        v["ingest_j1_mb_s"] = results["ingest"]["mb_s"] >= TARGETS["ingest_j1_mb_s"]
+        # Per CPU second: "on one core" on a machine other jobs share.
+        v["ingest_j1_mb_s"] = results["ingest"]["mb_per_cpu_s"] >= TARGETS["ingest_j1_mb_s"]
     if isinstance(results.get("search"), dict) and "p95_ms" in results["search"]:
         v["search_p95_ms"] = results["search"]["p95_ms"] <= TARGETS["search_p95_ms"]
     if "big" in results and "ratio_s_per_mb" in results["big"]:
