@@ -201,9 +201,15 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
 }
 
 void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, const AnalyzeOptions& o, int jobs,
-                     const std::function<void(size_t, FileResult&&)>& sink) {
+                     const std::function<void(size_t, FileResult&&)>& sink,
+                     const std::function<void(FileResult&)>& in_worker) {
+  auto produce = [&](size_t i) {
+    FileResult fr = analyze_file(paths[i], r, o);
+    if (in_worker) in_worker(fr);
+    return fr;
+  };
   if (jobs <= 1 || paths.size() <= 1) {
-    for (size_t i = 0; i < paths.size(); ++i) sink(i, analyze_file(paths[i], r, o));
+    for (size_t i = 0; i < paths.size(); ++i) sink(i, produce(i));
     return;
   }
   std::mutex mu;
@@ -220,7 +226,7 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
         if (next_to_take >= paths.size()) return;
         i = next_to_take++;
       }
-      FileResult fr = analyze_file(paths[i], r, o);
+      FileResult fr = produce(i);
       {
         std::lock_guard<std::mutex> lock(mu);
         ready.emplace(i, std::move(fr));

@@ -27,6 +27,7 @@ struct FileResult {
   Document doc;
   Analysis analysis;
   std::vector<FileResult> parts;  // each with source.part set; never nested further
+  std::string rendered;           // the record as the caller's worker hook wrote it (e.g. a JSON line)
 };
 
 struct AnalyzeOptions {
@@ -44,7 +45,11 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
 // Calls `sink(index, result)` for every path in input order, from the calling thread, while
 // `jobs` threads analyse ahead. Memory is bounded: at most 4 × jobs results wait to be sunk
 // (each with its parts: at most kMaxEmbeddedParts of them, together within --max-bytes).
+// `in_worker`, when given, runs on each result in the analysing thread before it is queued: the
+// place for per-record work such as rendering JSON, so the single sinking thread only writes and
+// -j N scales (memory the hook releases is also freed by the thread that allocated it).
 void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, const AnalyzeOptions& o, int jobs,
-                     const std::function<void(size_t, FileResult&&)>& sink);
+                     const std::function<void(size_t, FileResult&&)>& sink,
+                     const std::function<void(FileResult&)>& in_worker = nullptr);
 
 }  // namespace sagsindeks

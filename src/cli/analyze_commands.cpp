@@ -108,25 +108,36 @@ int cmd_analyze(const std::vector<std::string>& argv) {
   std::vector<std::pair<std::string, std::string>> failed;
   size_t records = 0;
   Progress progress("analysed", in.files.size());
-  analyze_ordered(in.files, *res, o, jobs, [&](size_t i, FileResult&& file) {
-    // The file's record, then one per part it carries (e-mail attachments), in that order.
-    auto write = [&](const FileResult& fr) {
-      nlohmann::ordered_json j;
-      if (fr.error) {
-        j = error_json(fr.source, *fr.error);
-        std::cerr << (progress.finish(), "") << source_key(fr.source) << ": " << fr.error->message << "\n";
-        failed.push_back({source_key(fr.source), fr.error->code});
-        status = 2;
-      } else {
-        j = to_json(fr.doc, fr.analysis, with_text);
-      }
-      std::cout << (pretty ? j.dump(2) : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << "\n";
-    };
-    records += 1 + file.parts.size();
-    write(file);
-    for (const auto& part : file.parts) write(part);
-    progress.tick(i + 1);
-  });
+  // Each record is rendered in the thread that analysed it, which then drops the text and the
+  // analysis; the ordered sink below only reports and writes.
+  auto render = [&](FileResult& fr) {
+    nlohmann::ordered_json j = fr.error ? error_json(fr.source, *fr.error) : to_json(fr.doc, fr.analysis, with_text);
+    fr.rendered = pretty ? j.dump(2) : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    fr.doc = Document{};
+    fr.analysis = Analysis{};
+  };
+  auto render_all = [&](FileResult& file) {
+    render(file);
+    for (auto& part : file.parts) render(part);
+  };
+  analyze_ordered(
+      in.files, *res, o, jobs,
+      [&](size_t i, FileResult&& file) {
+        // The file's record, then one per part it carries (e-mail attachments), in that order.
+        auto write = [&](const FileResult& fr) {
+          if (fr.error) {
+            std::cerr << (progress.finish(), "") << source_key(fr.source) << ": " << fr.error->message << "\n";
+            failed.push_back({source_key(fr.source), fr.error->code});
+            status = 2;
+          }
+          std::cout << fr.rendered << "\n";
+        };
+        records += 1 + file.parts.size();
+        write(file);
+        for (const auto& part : file.parts) write(part);
+        progress.tick(i + 1);
+      },
+      render_all);
   progress.finish();
   std::cout.flush();
   if (!failed.empty()) {
