@@ -5,7 +5,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake pkg-config libicu-dev libre2-dev libhunspell-dev hunspell-da
           nlohmann-json3-dev libsqlite3-dev libstemmer-dev libssl-dev libgtest-dev libbenchmark-dev
           clang libclang-rt-14-dev python3 libxml2-dev libzip-dev libpoppler-cpp-dev
-          libgmime-3.0-dev libtesseract-dev libleptonica-dev tesseract-ocr-dan libpng-dev libjpeg-dev)
+          libgmime-3.0-dev libtesseract-dev libleptonica-dev tesseract-ocr-dan libpng-dev libjpeg-dev
+          valgrind)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
