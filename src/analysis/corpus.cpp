@@ -213,7 +213,9 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
     return;
   }
   std::mutex mu;
-  std::condition_variable cv;
+  // Two conditions, so a finished document wakes only the sinking thread and a sunk one only a
+  // worker: one condition for both woke every thread each time (context switches at -j 2).
+  std::condition_variable ready_cv, space_cv;
   std::map<size_t, FileResult> ready;
   size_t next_to_take = 0, next_to_sink = 0;
   const size_t window = static_cast<size_t>(jobs) * 4;
@@ -222,16 +224,18 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
       size_t i;
       {
         std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return next_to_take >= paths.size() || next_to_take < next_to_sink + window; });
+        space_cv.wait(lock, [&] { return next_to_take >= paths.size() || next_to_take < next_to_sink + window; });
         if (next_to_take >= paths.size()) return;
         i = next_to_take++;
       }
       FileResult fr = produce(i);
+      bool wanted;
       {
         std::lock_guard<std::mutex> lock(mu);
+        wanted = i == next_to_sink;
         ready.emplace(i, std::move(fr));
       }
-      cv.notify_all();
+      if (wanted) ready_cv.notify_one();
     }
   };
   std::vector<std::thread> threads;
@@ -240,17 +244,18 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
     FileResult fr;
     {
       std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return ready.count(next_to_sink) > 0; });
-      fr = std::move(ready[next_to_sink]);
-      ready.erase(next_to_sink);
+      ready_cv.wait(lock, [&] { return ready.count(next_to_sink) > 0; });
+      auto node = ready.extract(next_to_sink);
+      fr = std::move(node.mapped());
     }
     sink(next_to_sink, std::move(fr));
     {
       std::lock_guard<std::mutex> lock(mu);
       ++next_to_sink;
     }
-    cv.notify_all();
+    space_cv.notify_one();
   }
+  space_cv.notify_all();  // workers still waiting for room now see there is nothing left to take
   for (auto& t : threads) t.join();
 }
 
