@@ -218,6 +218,7 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
   std::condition_variable ready_cv, space_cv;
   std::map<size_t, FileResult> ready;
   size_t next_to_take = 0, next_to_sink = 0;
+  bool draining = false;  // the sinking thread is taking a run of ready results
   const size_t window = static_cast<size_t>(jobs) * 4;
   auto worker = [&] {
     while (true) {
@@ -229,13 +230,16 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
         i = next_to_take++;
       }
       FileResult fr = produce(i);
-      bool wanted;
+      bool wake;
       {
         std::lock_guard<std::mutex> lock(mu);
-        wanted = i == next_to_sink;
         ready.emplace(i, std::move(fr));
+        // The sinking thread is woken for a batch, not for every document (a context switch
+        // each): when the next result is there and half the window is ready, or nothing is left
+        // to take. When every worker waits for room the whole window is ready, so it cannot stall.
+        wake = ready.count(next_to_sink) && (ready.size() >= window / 2 || next_to_take >= paths.size());
       }
-      if (wanted) ready_cv.notify_one();
+      if (wake) ready_cv.notify_one();
     }
   };
   std::vector<std::thread> threads;
@@ -244,7 +248,12 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
     FileResult fr;
     {
       std::unique_lock<std::mutex> lock(mu);
-      ready_cv.wait(lock, [&] { return ready.count(next_to_sink) > 0; });
+      // Waits for the batch the workers wake it for; once woken, drains what is in order.
+      ready_cv.wait(lock, [&] {
+        return ready.count(next_to_sink) > 0 &&
+               (ready.size() >= window / 2 || next_to_take >= paths.size() || draining);
+      });
+      draining = true;
       auto node = ready.extract(next_to_sink);
       fr = std::move(node.mapped());
     }
@@ -252,6 +261,7 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
     {
       std::lock_guard<std::mutex> lock(mu);
       ++next_to_sink;
+      draining = ready.count(next_to_sink) > 0;  // go on without sleeping while results are in order
     }
     space_cv.notify_one();
   }

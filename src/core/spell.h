@@ -1,5 +1,6 @@
 // Thread-safe Hunspell da_DK checker with a per-word cache (Hunspell itself is not thread-safe).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -24,6 +25,7 @@ class Speller {
   std::unique_ptr<Hunspell> hs_;
   mutable std::mutex mu_;
   mutable std::unordered_map<std::string, bool> cache_;
+  uint64_t id_ = 0;  // distinct per opened dictionary: names the per-thread caches
 };
 
 }  // namespace sagsindeks
