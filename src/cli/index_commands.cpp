@@ -305,6 +305,7 @@ const char* kSearchHelp =
     "  \"forpligtende kommunale samarbejder\"   the phrase\n"
     "  frikommune*                   a prefix\n"
     "  a OR b, a NOT b, (a OR b) AND c, NEAR(a b, 5), title: borgmester\n"
+    "  2020-11222, j.nr.            a word with - . / is searched as the phrase it prints\n"
     "\n"
     "options:\n"
     "  --limit N           at most N hits (default 20)\n"

@@ -53,7 +53,7 @@ Error db_error(sqlite3* db, int rc, const std::string& path) {
   if (msg.rfind("fts5:", 0) == 0 || msg.find("syntax error") != std::string::npos ||
       msg.find("unterminated string") != std::string::npos || msg.find("no such column") != std::string::npos)
     return {"query", "malformed query: " + msg +
-                         " (words, \"phrases\", prefix*, AND, OR, NOT, parentheses; put words with - . / : in quotes)"};
+                         " (words, \"phrases\", prefix*, AND, OR, NOT, parentheses; put a word with : in quotes)"};
   return {"sqlite", path + ": " + msg};
 }
 
@@ -252,6 +252,49 @@ std::string date_bound(const std::string& d, bool upper) {
   return d;
 }
 
+}  // namespace
+
+std::string fts_query(std::string_view q) {
+  auto wordish = [](unsigned char c) { return c >= 0x80 || std::isalnum(c); };
+  std::string out;
+  out.reserve(q.size() + 8);
+  size_t i = 0;
+  while (i < q.size()) {
+    char c = q[i];
+    if (c == '"') {  // a quoted phrase, copied whole ("" inside is an escaped quote)
+      size_t e = i + 1;
+      while (e < q.size() && !(q[e] == '"' && (e + 1 >= q.size() || q[e + 1] != '"'))) e += q[e] == '"' ? 2 : 1;
+      e = std::min(q.size(), e + 1);
+      out.append(q.substr(i, e - i));
+      i = e;
+      continue;
+    }
+    if (std::isspace(static_cast<unsigned char>(c)) || c == '(' || c == ')') {
+      out.push_back(c);
+      ++i;
+      continue;
+    }
+    size_t e = i;
+    while (e < q.size() && q[e] != '"' && q[e] != '(' && q[e] != ')' && !std::isspace(static_cast<unsigned char>(q[e]))) ++e;
+    std::string_view run = q.substr(i, e - i), core = run;
+    while (!core.empty() && core.back() == '*') core.remove_suffix(1);
+    bool separators = core.find_first_of("-./") != std::string_view::npos;
+    bool syntax = core.find_first_of(":^+*,") != std::string_view::npos;
+    if (separators && !syntax && wordish(static_cast<unsigned char>(core.front()))) {
+      out += '"';
+      out.append(core);
+      out += '"';
+      out.append(run.substr(core.size()));
+    } else {
+      out.append(run);
+    }
+    i = e;
+  }
+  return out;
+}
+
+namespace {
+
 // The WHERE clause (over documents d) and its bound values for a filter.
 struct Where {
   std::string sql;
@@ -266,7 +309,7 @@ Where build_where(const Filter& f) {
   if (!f.text.empty()) {
     w.fts = true;
     add("documents_fts MATCH ?");
-    w.values.push_back(f.text);
+    w.values.push_back(fts_query(f.text));
   }
   add(f.errors ? "c.ok = 0" : "c.ok = 1");
   if (!f.types.empty()) {
@@ -967,7 +1010,7 @@ Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOption
   if (w.fts) {
     st.bind(i++, o.mark_open);
     st.bind(i++, o.mark_close);
-    st.bind(i++, f.text);
+    st.bind(i++, fts_query(f.text));
   }
   std::vector<Hit> hits;
   while (st.step()) {

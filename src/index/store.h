@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -179,6 +180,12 @@ class CorpusIndex {
   IndexInfo info_;
   bool writable_ = false;
 };
+
+// The user's full-text query as FTS5 takes it. A bare word holding - . or / (a case number
+// `2020-11222`, `j.nr.`, `SAG-2021/123`) is an FTS5 syntax error as typed; it becomes the
+// phrase `"2020-11222"` (a trailing * stays a prefix). Quoted text, operators, parentheses,
+// column filters (`title:`) and `^` are left as they are.
+std::string fts_query(std::string_view user_query);
 
 // A digest of the lexicon folder (file names and contents), stored to tell when records were
 // made with other lexicons. Cost: reads the folder once.

@@ -284,6 +284,38 @@ TEST_F(Corpus, MalformedQueriesAreErrors) {
   EXPECT_TRUE(ix_->search(f, {}).ok());
 }
 
+// A case number typed as it is printed is found, not a syntax error (it used to need quotes).
+TEST_F(Corpus, CaseNumbersNeedNoQuotes) {
+  for (const char* q : {"2020-11222", "\"2020-11222\"", "2020-11222 AND samarbejde", "(2020-11222)", "2020-112*"}) {
+    Filter f;
+    f.text = q;
+    auto r = ix_->search(f, {});
+    ASSERT_TRUE(r.ok()) << q << ": " << r.error().message;
+    EXPECT_EQ(hits(*ix_, q).count("000_256995b99efc51f4.txt"), 1u) << q;
+    EXPECT_TRUE(ix_->facets(f).ok()) << q;
+  }
+  EXPECT_TRUE(hits(*ix_, "2020-99999").empty());
+}
+
+TEST(FtsQuery, BareWordsWithSeparatorsBecomePhrases) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"2020-11222", "\"2020-11222\""},
+      {"j.nr. 2020-11222", "\"j.nr.\" \"2020-11222\""},
+      {"SAG-2021/123*", "\"SAG-2021/123\"*"},
+      {"(2020-1 OR 2021-2)", "(\"2020-1\" OR \"2021-2\")"},
+      {"\"kære borgmester\" AND frikommune", "\"kære borgmester\" AND frikommune"},
+      {"\"allerede \"\"citeret\"\" 2020-1\" 2020-1", "\"allerede \"\"citeret\"\" 2020-1\" \"2020-1\""},
+      {"title: borgmester", "title: borgmester"},
+      {"title:2020-1", "title:2020-1"},  // column filters are the user's syntax
+      {"NEAR(a b, 5)", "NEAR(a b, 5)"},
+      {"-x ^y", "-x ^y"},
+      {"ældre-område", "\"ældre-område\""},
+      {"\"unclosed 2020-1", "\"unclosed 2020-1"},
+      {"", ""},
+  };
+  for (const auto& [in, out] : cases) EXPECT_EQ(fts_query(in), out) << in;
+}
+
 TEST_F(Corpus, DocumentsByIdAndPath) {
   auto d = ix_->document(1);
   ASSERT_TRUE(d.ok());
