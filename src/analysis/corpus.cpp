@@ -105,7 +105,7 @@ std::vector<std::pair<std::string, EmbeddedPart>> analyze_content(FileResult& fr
   source.ocr = ocr;
   source.ocr_confidence = ocr_confidence;
   auto doc = [&]() -> Result<Document> {
-    if (format == "eml" && !parts.empty() && bytes.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (format == "eml" && !parts.empty() && blank(bytes)) {
       // A message that only carries attachments still has a record: its headers, and its parts'
       // records name it as their parent.
       Document d;

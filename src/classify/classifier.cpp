@@ -129,30 +129,19 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
   std::vector<int> atom_hits, candidates;
   if (atoms_) atoms_->Match(low, &atom_hits);
   cues_.AllPotentials(atom_hits, &candidates);
-  // A cue starts a word, and (as it always has) lies within one line: a match across a line break
-  // is searched again within the line it starts on.
-  auto find = [&](const RE2& re, size_t from, size_t limit, re2::StringPiece& m) {
-    while (from < limit) {
-      if (!re.Match(low, from, limit, RE2::UNANCHORED, &m, 1)) return false;
-      size_t at = static_cast<size_t>(m.data() - low.data());
-      size_t before = at;
-      if (at == 0 || !text::is_letter(text::prev_cp(t, before))) return true;
-      from = at;
-      text::next_cp(t, from);
-    }
-    return false;
-  };
   for (int k : candidates) {
     const RE2& re = cues_.GetRE2(k);
     const size_t fi = cue_index_[static_cast<size_t>(k)];
     int count = 0;
     size_t p = 0;
     re2::StringPiece m;
-    while (count < kCap && find(re, p, t.size(), m)) {
+    // A cue starts a word, and (as it always has) lies within one line: a match across a line
+    // break is searched again within the line it starts on.
+    while (count < kCap && match_at_word_start(re, low, p, low.size(), m)) {
       size_t at = static_cast<size_t>(m.data() - low.data());
       if (m.find('\n') != re2::StringPiece::npos) {
         size_t le = t.find('\n', at);
-        if (!find(re, at, le, m)) {
+        if (!match_at_word_start(re, low, at, le, m)) {
           p = le + 1;
           continue;
         }

@@ -7,6 +7,8 @@
 
 #include <re2/re2.h>
 
+#include "core/text.h"
+
 namespace sagsindeks {
 
 inline RE2::Options re_options(bool case_sensitive = true) {
@@ -19,6 +21,21 @@ inline RE2::Options re_options(bool case_sensitive = true) {
 
 inline std::unique_ptr<RE2> make_re(const std::string& pattern, bool case_sensitive = true) {
   return std::make_unique<RE2>(pattern, re_options(case_sensitive));
+}
+
+// The leftmost match of `re` in text[from, limit) that starts a word (no letter before it), into
+// `m`. Patterns stay free of a leading `(?:^|[^\pL])` guard, which would keep RE2 from skipping
+// ahead on their literal prefix and make it run the capturing engine for the match start.
+inline bool match_at_word_start(const RE2& re, std::string_view text, size_t from, size_t limit, re2::StringPiece& m) {
+  const re2::StringPiece all(text.data(), text.size());
+  while (from < limit) {
+    if (!re.Match(all, from, limit, RE2::UNANCHORED, &m, 1)) return false;
+    size_t at = static_cast<size_t>(m.data() - text.data()), before = at;
+    if (at == 0 || !text::is_letter(text::prev_cp(text, before))) return true;
+    from = at;
+    text::next_cp(text, from);
+  }
+  return false;
 }
 
 }  // namespace sagsindeks

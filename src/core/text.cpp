@@ -9,9 +9,9 @@
 namespace sagsindeks::text {
 
 std::string lower(std::string_view s) {
-  // ASCII and Latin-1 letters (U+0000-U+00FF: all of Danish) need no ICU round trip and no
-  // Locale: A-Z and U+00C0-U+00DE but U+00D7 (×) lower-case by +0x20, and nothing else in the
-  // range changes case (ß, µ, ÿ, ª, º lower-case to themselves). Anything else goes to ICU.
+  // ASCII and Latin-1 (U+0000-U+00FF: all of Danish) need no ICU string round trip and no
+  // Locale: their lower case is the simple per-character one, of the same length (A-Z and
+  // U+00C0-U+00DE but ×; ß, µ, ÿ, ª, º stay). Anything else goes to ICU's full lower-casing.
   bool latin1 = true;
   for (size_t i = 0; i < s.size() && latin1; ++i) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -19,22 +19,7 @@ std::string lower(std::string_view s) {
     latin1 = (c == 0xC2 || c == 0xC3) && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80;
     ++i;
   }
-  if (latin1) {
-    std::string out(s);
-    for (size_t i = 0; i < out.size(); ++i) {
-      unsigned char c = static_cast<unsigned char>(out[i]);
-      if (c >= 'A' && c <= 'Z') {
-        out[i] = static_cast<char>(c + 32);
-      } else if (c == 0xC3) {
-        unsigned char d = static_cast<unsigned char>(out[i + 1]);
-        if (d >= 0x80 && d <= 0x9E && d != 0x97) out[i + 1] = static_cast<char>(d + 0x20);
-        ++i;
-      } else if (c == 0xC2) {
-        ++i;
-      }
-    }
-    return out;
-  }
+  if (latin1) return lower_aligned(s);  // Latin-1 lower case keeps every character's length
   static const icu::Locale da("da");  // constructing a Locale per call cost more than the mapping
   std::string out;
   icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size())).toLower(da).toUTF8String(out);

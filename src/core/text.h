@@ -1,5 +1,6 @@
 // Small UTF-8 helpers built on ICU: case folding, letter classes, code-point offsets.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -63,6 +64,13 @@ class CodePointIndex {
 };
 // At most `max_bytes` of a valid UTF-8 text, never cutting a character in two.
 std::string truncate_utf8(std::string_view utf8, size_t max_bytes);
+// Start of the line holding byte `pos` (after its '\n'), and end of the line from `pos` on (its
+// '\n', or the end of the text).
+inline size_t line_start(std::string_view t, size_t pos) {
+  size_t nl = pos == 0 ? std::string_view::npos : t.rfind('\n', pos - 1);
+  return nl == std::string_view::npos ? 0 : nl + 1;
+}
+inline size_t line_end(std::string_view t, size_t pos) { return std::min(t.find('\n', pos), t.size()); }
 // Collapses runs of white space into one space and trims.
 std::string squash_spaces(std::string_view s);
 void squash_spaces_into(std::string_view s, std::string& out);  // appends the result to `out`

@@ -252,14 +252,8 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
   // Document date, by rule in order of strength: the earliest "Dato:"-style label or a line
   // that is only a date; then a date closing a letterhead line; then the meeting date of
   // minutes; then "brev af <date>" in the title line.
-  auto line_start = [&](size_t pos) {
-    size_t p = pos == 0 ? std::string::npos : t.rfind('\n', pos - 1);
-    return p == std::string::npos ? size_t{0} : p + 1;
-  };
-  auto line_end = [&](size_t pos) {
-    size_t p = t.find('\n', pos);
-    return p == std::string::npos ? t.size() : p;
-  };
+  auto line_start = [&](size_t pos) { return text::line_start(t, pos); };
+  auto line_end = [&](size_t pos) { return text::line_end(t, pos); };
   // Line number of `pos`, counted only as far as the letterhead rule looks (cost bounded).
   auto line_no = [&](size_t pos) {
     long n = 0;

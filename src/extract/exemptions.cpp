@@ -83,15 +83,9 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
   std::vector<size_t> trigger_at;
   // Whole matches only (the DFA, no capturing engine); the word start is checked here.
   re2::StringPiece m;
-  for (size_t pos = 0; pos < t.size() && trigger_re_->Match(t, pos, t.size(), RE2::UNANCHORED, &m, 1);) {
-    size_t at = static_cast<size_t>(m.data() - t.data()), before = at;
-    if (at == 0 || !text::is_letter(text::prev_cp(t, before))) {
-      trigger_at.push_back(at);
-      pos = at + std::max<size_t>(m.size(), 1);
-    } else {
-      pos = at;
-      text::next_cp(t, pos);
-    }
+  for (size_t pos = 0; match_at_word_start(*trigger_re_, t, pos, t.size(), m);) {
+    trigger_at.push_back(static_cast<size_t>(m.data() - t.data()));
+    pos = trigger_at.back() + std::max<size_t>(m.size(), 1);
   }
   if (trigger_at.empty()) return;
   auto sents = sentences(t);

@@ -54,11 +54,8 @@ void MayorExtractor::run(const Document& doc, Analysis& a) const {
   // the text instead of four with the name patterns. A text without a title costs that pass.
   std::vector<std::pair<size_t, size_t>> regions;
   {
-    auto line_start = [&](size_t p) {
-      size_t nl = p == 0 ? std::string::npos : t.rfind('\n', p - 1);
-      return nl == std::string::npos ? size_t{0} : nl + 1;
-    };
-    auto line_end = [&](size_t p) { return std::min(t.find('\n', p), t.size()); };
+    auto line_start = [&](size_t p) { return text::line_start(t, p); };
+    auto line_end = [&](size_t p) { return text::line_end(t, p); };
     re2::StringPiece m;
     for (size_t pos = 0; pos < t.size() && any_title_->Match(t, pos, t.size(), RE2::UNANCHORED, &m, 1);) {
       size_t at = static_cast<size_t>(m.data() - t.data()), end = at + m.size();

@@ -2,6 +2,7 @@
 // the metadata the format carries (e-mail headers). Readers never print and never throw.
 #pragma once
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct EmbeddedPart {
   bool message = false;      // message/rfc822: read as an e-mail whatever its headers look like
   std::string bytes;         // transfer encoding (base64, quoted-printable) decoded
 };
+
+// True when `s` holds nothing but white space: a page or document without text.
+inline bool blank(std::string_view s) { return s.find_first_not_of(" \t\n\v\f\r") == std::string_view::npos; }
 
 struct ExtractedText {
   std::string text;      // UTF-8; paragraphs end with "\n", page breaks are a blank line

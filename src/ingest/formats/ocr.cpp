@@ -85,12 +85,6 @@ Result<OcrPage> recognise(tesseract::TessBaseAPI* api) {
   return page;
 }
 
-bool blank(const std::string& s) {
-  for (char c : s)
-    if (!std::isspace(static_cast<unsigned char>(c))) return false;
-  return true;
-}
-
 }  // namespace
 
 Result<OcrPage> ocr_gray8(const unsigned char* pixels, int width, int height, int bytes_per_row, int dpi) {

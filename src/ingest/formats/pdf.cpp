@@ -110,12 +110,6 @@ std::vector<size_t> edge_lines(const std::vector<std::string>& lines, bool top) 
   return out;
 }
 
-bool blank(const std::string& s) {
-  for (char c : s)
-    if (!std::isspace(static_cast<unsigned char>(c))) return false;
-  return true;
-}
-
 }  // namespace
 
 Result<ExtractedText> extract_pdf(std::string_view bytes, const Limits& limits, bool ocr) {
