@@ -14,6 +14,8 @@
 namespace sagsindeks {
 
 const std::vector<std::string> kTypeLabels = {"request", "reply", "invitation", "parliamentary_answer", "other"};
+// The feature-name prefix of the cues written for each label, in kTypeLabels order (TrainOptions::prior).
+const std::vector<std::string> kCuePrefixes = {"request_", "reply_", "invite_", "pq_", "other_"};
 
 namespace {
 // The first upper-case letter of a cue outside escapes (\\pL, \\S, ...), or -1: such a cue
@@ -203,19 +205,27 @@ TypeDecision TypeClassifier::classify(const Features& f) const {
 }
 
 TypeModel TypeClassifier::train(const std::vector<std::string>& names, const std::vector<Features>& xs,
-                                const std::vector<int>& ys, double l2, int iterations) {
+                                const std::vector<std::vector<double>>& targets, const TrainOptions& o) {
   const size_t F = names.size(), K = kTypeLabels.size(), N = xs.size();
   TypeModel m;
   m.features = names;
   m.w.assign(F, std::vector<double>(K, 0.0));
   m.bias.assign(K, 0.0);
   const double lr = 0.5;
-  for (int it = 0; it < iterations; ++it) {
+  // The prior (TrainOptions::prior): the weights start from and are pulled towards it.
+  std::vector<std::vector<double>> w0(F, std::vector<double>(K, 0.0));
+  for (size_t i = 0; i < F; ++i)
+    for (size_t k = 0; k < K; ++k)
+      if (names[i].rfind(kCuePrefixes[k], 0) == 0) w0[i][k] = o.prior;
+  m.w = w0;
+  const double l2 = o.l2;
+  if (N == 0) return m;  // nothing to learn from: the prior alone
+  for (int it = 0; it < o.iterations; ++it) {
     std::vector<std::vector<double>> gw(F, std::vector<double>(K, 0.0));
     std::vector<double> gb(K, 0.0);
     for (size_t n = 0; n < N; ++n) {
       auto p = probabilities(m, xs[n]);
-      p[ys[n]] -= 1.0;
+      for (size_t k = 0; k < K; ++k) p[k] -= targets[n][k];
       for (size_t k = 0; k < K; ++k) gb[k] += p[k];
       for (size_t i = 0; i < F; ++i)
         if (xs[n].x[i] != 0)
@@ -223,7 +233,7 @@ TypeModel TypeClassifier::train(const std::vector<std::string>& names, const std
     }
     for (size_t k = 0; k < K; ++k) m.bias[k] -= lr * gb[k] / N;
     for (size_t i = 0; i < F; ++i)
-      for (size_t k = 0; k < K; ++k) m.w[i][k] -= lr * (gw[i][k] / N + l2 * m.w[i][k]);
+      for (size_t k = 0; k < K; ++k) m.w[i][k] -= lr * (gw[i][k] / N + l2 * (m.w[i][k] - w0[i][k]));
   }
   return m;
 }

@@ -17,10 +17,22 @@
 namespace sagsindeks {
 
 extern const std::vector<std::string> kTypeLabels;  // fixed order: the model's columns
+extern const std::vector<std::string> kCuePrefixes;  // per label: the prefix of its cue features
 
 struct Features {
   std::vector<double> x;                 // one value per feature name, in model order
   std::vector<std::string> evidence;     // per feature: the first text that fired it ("" if none)
+};
+
+// How `train` learns. `prior`: a cue feature named request_… (reply_, invite_, pq_, other_) starts
+// from, and is pulled towards, this weight for its own type instead of zero, so a cue seen in few
+// documents keeps the meaning it was written with. The defaults are the ones the corpus's repeated
+// cross-validation chose (README, Accuracy).
+struct TrainOptions {
+  double l2 = 0.003;
+  int iterations = 800;
+  double prior = 1.0;
+  double also_weight = 0.35;  // share of the target given to the gold's type_also labels
 };
 
 struct TypeModel {
@@ -38,9 +50,10 @@ class TypeClassifier {
   TypeDecision classify(const Features& f) const;
   const std::vector<std::string>& feature_names() const { return names_; }
 
-  // Trains on (features, label index) pairs. Deterministic: full-batch gradient descent.
+  // Trains on (features, target distribution over kTypeLabels) pairs: a one-hot gold label, or
+  // some weight on the labels the gold also accepts. Deterministic: full-batch gradient descent.
   static TypeModel train(const std::vector<std::string>& names, const std::vector<Features>& xs,
-                         const std::vector<int>& ys, double l2 = 0.003, int iterations = 800);
+                         const std::vector<std::vector<double>>& targets, const TrainOptions& o = {});
   static std::string serialize(const TypeModel& m, const std::string& header);
   void set_model(TypeModel m) { model_ = std::move(m); }
   static std::vector<double> probabilities(const TypeModel& m, const Features& f);

@@ -3,6 +3,7 @@
 // SAGSINDEKS_EVAL_OUT=FILE also writes the predictions as JSON Lines, for ../tools/score.py.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -84,10 +85,50 @@ TEST(TypeCrossValidation, TenFoldAccuracyFloor) {
   auto data = load_labelled({root + "seeds/gold.jsonl", root + "dev/gold.jsonl"}, test::resources());
   ASSERT_TRUE(data.ok()) << data.error().message;
   ASSERT_EQ(data->size(), 94u);
-  auto cv = cross_validate(*data, test::resources().classifier->feature_names(), 10, 0.003, 800);
-  std::cout << "cross-validated type accuracy " << cv.accuracy() << "\n";
-  for (const auto& m : cv.misses) std::cout << "  " << m << "\n";
-  EXPECT_GE(cv.accuracy(), 0.91);
+  // The mean over five shuffles: one shuffle's figure moves by a few documents with the seed.
+  auto cvs = repeated_cross_validation(*data, test::resources().classifier->feature_names(), 10, TrainOptions{}, 5);
+  double mean = 0;
+  for (const auto& cv : cvs) mean += cv.accuracy() / cvs.size();
+  std::cout << "cross-validated type accuracy, mean of 5 shuffles " << mean << "\n";
+  for (const auto& m : cvs[0].misses) std::cout << "  " << m << "\n";
+  EXPECT_GE(mean, 0.95);
+  EXPECT_GE(cvs[0].accuracy(), 0.95);
+}
+
+// Issue 2: a document whose gold also accepts another label is trained towards both, so the
+// model does not learn that the defensible label is wrong.
+TEST(TypeTraining, Issue2_TypeAlsoSharesTheTarget) {
+  std::vector<std::string> names = {"request_x", "reply_x"};
+  Features f;
+  f.x = {1.0, 0.0};
+  f.evidence = {"x", ""};
+  Labelled d;
+  d.f = f;
+  d.y = 0;
+  d.also = {1};
+  TrainOptions o;
+  o.prior = 0;
+  o.also_weight = 0.5;
+  TypeModel m = train_all({d}, names, o);
+  auto p = TypeClassifier::probabilities(m, f);
+  EXPECT_NEAR(p[0], p[1], 0.05);  // both labels equally likely
+  EXPECT_GT(p[1], 0.3);
+  o.also_weight = 0;
+  p = TypeClassifier::probabilities(train_all({d}, names, o), f);
+  EXPECT_GT(p[0], 0.8);
+}
+
+// Issue 2: with no documents at all, a cue keeps the type it was written for (the prior).
+TEST(TypeTraining, Issue2_PriorGivesACueItsOwnType) {
+  std::vector<std::string> names = {"invite_word", "other_news"};
+  TrainOptions o;
+  o.prior = 1.0;
+  TypeModel m = train_all({}, names, o);
+  Features f;
+  f.x = {1.0, 0.0};
+  f.evidence = {"invitation", ""};
+  auto p = TypeClassifier::probabilities(m, f);
+  EXPECT_EQ(std::max_element(p.begin(), p.end()) - p.begin(), 2);  // invitation
 }
 
 }  // namespace
