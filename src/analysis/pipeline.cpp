@@ -127,7 +127,7 @@ Analysis analyze(const Document& doc, const Resources& r) {
     a.document_date = doc.email->date.substr(0, 10);
     a.document_date_rule = "e-mail Date header";
   }
-  a.type = r.classifier->classify(r.classifier->features(doc, a));
+  a.type = r.classifier->classify(r.classifier->features(doc, a), doc.text);
   a.review = review_of(doc, a);
   return a;
 }

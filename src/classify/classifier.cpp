@@ -46,7 +46,6 @@ const std::vector<std::string> kStructural = {"has_pq",        "has_case_number"
 // Bytes: the letterhead and opening, where a letter says what it is. Chosen by cross-validation
 // (300 and 1000 both lost 5-10 points).
 constexpr size_t kEarly = 600;
-constexpr int kCap = 3;  // a cue counts up to three times
 }  // namespace
 
 Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::string& lexdir, bool need_model) {
@@ -54,19 +53,22 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
   if (!rows.ok()) return rows.error();
   auto c = std::make_shared<TypeClassifier>();
   // Cues are lower case and run on the lower-cased text: case-sensitive patterns let RE2 skip
-  // ahead with memchr on a literal prefix (2-7× faster than case folding in its DFA).
+  // ahead with memchr on a literal prefix (2-7x faster than case folding in its DFA). never_nl
+  // keeps every match within one line (\s and [^…] do not take a line break).
   RE2::Options opt = re_options();
   opt.set_never_capture(true);
+  opt.set_never_nl(true);
+  c->set_ = std::make_unique<RE2::Set>(opt, RE2::UNANCHORED);
   std::map<std::string, size_t> idx;
   for (const auto& r : *rows) {
+    const std::string where = lexdir + "/type_cues.tsv:" + std::to_string(r.line) + ": ";
     if (upper_letter(r.fields[1]) >= 0)
-      return Error{"lexicon", lexdir + "/type_cues.tsv:" + std::to_string(r.line) +
-                                  ": write the phrase in lower case (it is matched against the lower-cased text)"};
-    int id = 0;
-    RE2::ErrorCode code = c->cues_.Add("(?:" + r.fields[1] + ")", opt, &id);
-    if (code != RE2::NoError)
-      return Error{"lexicon", lexdir + "/type_cues.tsv:" + std::to_string(r.line) + ": " +
-                                  RE2("(?:" + r.fields[1] + ")", opt).error()};
+      return Error{"lexicon", where + "write the phrase in lower case (it is matched against the lower-cased text)"};
+    auto re = std::make_unique<RE2>("(?:" + r.fields[1] + ")", opt);
+    if (!re->ok()) return Error{"lexicon", where + re->error()};
+    std::string err;
+    if (c->set_->Add("(?m:^|[^\\pL])(?:" + r.fields[1] + ")", &err) < 0) return Error{"lexicon", where + err};
+    c->cues_.push_back(std::move(re));
     if (!idx.count(r.fields[0])) {
       idx[r.fields[0]] = c->names_.size();
       c->names_.push_back(r.fields[0]);
@@ -74,19 +76,7 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
     }
     c->cue_index_.push_back(idx[r.fields[0]]);
   }
-  if (!c->cue_index_.empty()) {
-    std::vector<std::string> atoms;
-    c->cues_.Compile(&atoms);
-    if (!atoms.empty()) {
-      RE2::Options ao = re_options();
-      ao.set_never_capture(true);
-      c->atoms_ = std::make_unique<RE2::Set>(ao, RE2::UNANCHORED);
-      for (const auto& a : atoms)
-        if (c->atoms_->Add(RE2::QuoteMeta(a), nullptr) < 0)
-          return Error{"lexicon", lexdir + "/type_cues.tsv: the literal '" + a + "' of a cue does not compile"};
-      if (!c->atoms_->Compile()) return Error{"lexicon", lexdir + "/type_cues.tsv: the cues' literals do not compile as a set"};
-    }
-  }
+  if (!c->set_->Compile()) return Error{"lexicon", lexdir + "/type_cues.tsv: the cues do not compile as a set (too large?)"};
 
   for (const auto& s : kStructural) c->names_.push_back(s);
   if (!need_model) return std::shared_ptr<const TypeClassifier>(c);
@@ -122,41 +112,33 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
   Features f;
   f.x.assign(names_.size(), 0.0);
   f.evidence.assign(names_.size(), "");
+  f.cue.assign(names_.size(), -1);
   const std::string& t = doc.text;
-  if (cue_index_.empty()) return f;  // (structural features below still apply)
-  // Which cues can match: one DFA pass of the literal set over the lower-cased text. Then each
-  // candidate runs over the text, counted up to kCap. Cost: one pass plus a prefix-accelerated
-  // scan per candidate (a handful per letter), instead of every cue on every line.
-  const std::string low = text::lower_aligned(t);  // offsets into `low` are offsets into `t`
-  std::vector<int> atom_hits, candidates;
-  if (atoms_) atoms_->Match(low, &atom_hits);
-  cues_.AllPotentials(atom_hits, &candidates);
-  for (int k : candidates) {
-    const RE2& re = cues_.GetRE2(k);
-    const size_t fi = cue_index_[static_cast<size_t>(k)];
-    int count = 0;
-    size_t p = 0;
-    re2::StringPiece m;
-    // A cue starts a word, and (as it always has) lies within one line: a match across a line
-    // break is searched again within the line it starts on.
-    while (count < kCap && match_at_word_start(re, low, p, low.size(), m)) {
-      size_t at = static_cast<size_t>(m.data() - low.data());
-      if (m.find('\n') != re2::StringPiece::npos) {
-        size_t le = t.find('\n', at);
-        if (!match_at_word_start(re, low, at, le, m)) {
-          p = le + 1;
-          continue;
-        }
-        at = static_cast<size_t>(m.data() - low.data());
-      }
-      ++count;
-      if (at < kEarly) f.x[fi + 1] = 1.0;
-      if (f.evidence[fi].empty()) f.evidence[fi] = text::truncate_utf8(std::string_view(t).substr(at, m.size()), 60);
-      p = at + std::max<size_t>(m.size(), 1);
+  f.low = text::lower_aligned(t);  // offsets into `low` are offsets into `t`
+  // Which cues occur anywhere, then which occur in the opening (within its first kEarly bytes,
+  // where a letter says what it is). A cue counts once: counting up to three gained nothing in
+  // cross-validation and cost a scan per cue.
+  const size_t early = std::min(t.size(), kEarly);
+  std::vector<int> hits, whole;
+  for (int pass = 0; pass < 2; ++pass) {
+    hits.clear();
+    const size_t limit = pass == 0 ? t.size() : early;
+    if (pass == 1 && early == t.size()) {  // the opening is the whole text: the same hits
+      hits = whole;
+    } else if (!set_->Match(re2::StringPiece(f.low.data(), limit), &hits)) {
+      // Out of DFA memory: the cues one by one (correct, slower).
+      size_t at = 0, len = 0;
+      for (size_t k = 0; k < cues_.size(); ++k)
+        if (first_match(k, f.low, limit, at, len)) hits.push_back(static_cast<int>(k));
     }
-    if (!count) continue;
-    f.x[fi] = std::max(f.x[fi], count / double(kCap));
-    if (f.x[fi + 1] != 0 && f.evidence[fi + 1].empty()) f.evidence[fi + 1] = f.evidence[fi];
+    std::sort(hits.begin(), hits.end());
+    if (pass == 0) whole = hits;
+    for (int k : hits) {
+      const size_t fi = cue_index_[static_cast<size_t>(k)] + static_cast<size_t>(pass);
+      if (f.cue[fi] >= 0) continue;
+      f.x[fi] = 1.0;
+      f.cue[fi] = k;
+    }
   }
   size_t s = names_.size() - kStructural.size();
   f.x[s + 0] = a.parliamentary_question ? 1 : 0;
@@ -184,7 +166,25 @@ std::vector<double> TypeClassifier::probabilities(const TypeModel& m, const Feat
   return z;
 }
 
-TypeDecision TypeClassifier::classify(const Features& f) const {
+bool TypeClassifier::first_match(size_t k, std::string_view low, size_t limit, size_t& at, size_t& len) const {
+  re2::StringPiece m;
+  if (!match_at_word_start(*cues_[k], low, 0, limit, m)) return false;
+  at = static_cast<size_t>(m.data() - low.data());
+  len = m.size();
+  return true;
+}
+
+std::string TypeClassifier::evidence(const Features& f, size_t i, std::string_view text) const {
+  if (i < f.evidence.size() && !f.evidence[i].empty()) return f.evidence[i];
+  if (i >= f.cue.size() || f.cue[i] < 0 || f.low.size() != text.size()) return {};
+  // Cue features come in pairs, NAME then NAME@early (create), so an odd one is an opening's.
+  size_t at = 0, len = 0;
+  if (!first_match(static_cast<size_t>(f.cue[i]), f.low, i % 2 == 1 ? std::min(text.size(), kEarly) : text.size(), at, len))
+    return {};
+  return text::truncate_utf8(text.substr(at, len), 60);
+}
+
+TypeDecision TypeClassifier::classify(const Features& f, std::string_view text) const {
   auto p = probabilities(model_, f);
   size_t best = std::max_element(p.begin(), p.end()) - p.begin();
   TypeDecision d;
@@ -192,14 +192,16 @@ TypeDecision TypeClassifier::classify(const Features& f) const {
   d.confidence = std::round(p[best] * 1000) / 1000;
   // Evidence: the fired features that pushed hardest towards the chosen label.
   std::vector<std::pair<double, size_t>> contrib;
-  for (size_t i = 0; i < f.x.size() && i < model_.w.size(); ++i)
-    if (f.x[i] != 0 && !f.evidence[i].empty()) contrib.push_back({model_.w[i][best] * f.x[i], i});
-  std::vector<std::pair<double, std::string>> ranked;
-  for (const auto& [c, i] : contrib) ranked.push_back({c, f.evidence[i]});
-  std::sort(ranked.rbegin(), ranked.rend());
-  for (const auto& [c, e] : ranked) {
+  for (size_t i = 0; i < f.x.size() && i < model_.w.size(); ++i) {
+    const bool quotable = (i < f.cue.size() && f.cue[i] >= 0) || (i < f.evidence.size() && !f.evidence[i].empty());
+    if (f.x[i] != 0 && quotable) contrib.push_back({model_.w[i][best] * f.x[i], i});
+  }
+  // Highest contribution first; ties in feature order, so the evidence is deterministic.
+  std::stable_sort(contrib.begin(), contrib.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  for (const auto& [c, i] : contrib) {
     if (c <= 0 || d.evidence.size() >= 5) break;
-    if (std::find(d.evidence.begin(), d.evidence.end(), e) == d.evidence.end()) d.evidence.push_back(e);
+    std::string e = evidence(f, i, text);
+    if (!e.empty() && std::find(d.evidence.begin(), d.evidence.end(), e) == d.evidence.end()) d.evidence.push_back(std::move(e));
   }
   return d;
 }

@@ -5,9 +5,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include <re2/filtered_re2.h>
 #include <re2/re2.h>
 #include <re2/set.h>
 
@@ -21,7 +21,9 @@ extern const std::vector<std::string> kCuePrefixes;  // per label: the prefix of
 
 struct Features {
   std::vector<double> x;                 // one value per feature name, in model order
-  std::vector<std::string> evidence;     // per feature: the first text that fired it ("" if none)
+  std::vector<std::string> evidence;     // per structural feature: the text that fired it ("" if none)
+  std::vector<int> cue;                  // per cue feature: the first of its cues that fired (-1 if none)
+  std::string low;                       // the text lower-cased (text::lower_aligned), for the evidence
 };
 
 // How `train` learns. `prior`: a cue feature named request_… (reply_, invite_, pq_, other_) starts
@@ -43,11 +45,17 @@ struct TypeModel {
 
 class TypeClassifier {
  public:
-  // Reads type_cues.tsv and, when `need_model`, type_model.tsv. Cost: the cues in a FilteredRE2
-  // and one RE2::Set of their literal atoms.
+  // Reads type_cues.tsv and, when `need_model`, type_model.tsv. Cost: one RE2 per cue (for the
+  // evidence) and one RE2::Set of them all.
   static Result<std::shared_ptr<const TypeClassifier>> create(const std::string& lexdir, bool need_model = true);
+  // Cost: the set over the text and again over its opening lines (two DFA passes at most).
   Features features(const Document& doc, const Analysis& a) const;
-  TypeDecision classify(const Features& f) const;
+  // `text` is the document's text that `f` was made from: the evidence is quoted from it, found
+  // only for the features that decided (a scan of one cue each, at most five).
+  TypeDecision classify(const Features& f, std::string_view text) const;
+  // Feature i's evidence: the text as written that fired it (its cue's first match, for a cue
+  // feature), at most 60 bytes; "" if it did not fire. `text` as for classify.
+  std::string evidence(const Features& f, size_t i, std::string_view text) const;
   const std::vector<std::string>& feature_names() const { return names_; }
 
   // Trains on (features, target distribution over kTypeLabels) pairs: a one-hot gold label, or
@@ -59,12 +67,16 @@ class TypeClassifier {
   static std::vector<double> probabilities(const TypeModel& m, const Features& f);
 
  private:
+  // The first match of cue `k` in low[from, limit) that starts a word and lies within one line.
+  bool first_match(size_t k, std::string_view low, size_t limit, size_t& at, size_t& len) const;
+
   std::vector<std::string> names_;            // feature names, cue features then structural ones
   std::vector<size_t> cue_index_;             // per cue pattern: index into names_
-  // Each cue without its word-start guard (checked in code, so RE2 can accelerate on the cue's
-  // literal prefix); the prefilter picks the cues whose required literals all occur.
-  re2::FilteredRE2 cues_{3};
-  std::unique_ptr<RE2::Set> atoms_;  // the prefilter's literals, matched on the lower-cased text
+  // Each cue as written (its word start checked in code, so RE2 can skip ahead on its literal
+  // prefix): used only to quote the evidence.
+  std::vector<std::unique_ptr<RE2>> cues_;
+  // All cues behind a word-start guard, on the lower-cased text: which of them occur, in one pass.
+  std::unique_ptr<RE2::Set> set_;
   TypeModel model_;
 };
 

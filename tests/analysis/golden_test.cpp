@@ -352,7 +352,7 @@ TEST(GoldenType, CueSemantics) {
     d.text = text;
     Features f = (*c)->features(d, Analysis{});
     size_t i = std::find(names.begin(), names.end(), feature) - names.begin();
-    if (evidence) *evidence = f.evidence[i];
+    if (evidence) *evidence = (*c)->evidence(f, i, d.text);
     return f.x[i];
   };
   std::string ev;
@@ -361,10 +361,16 @@ TEST(GoldenType, CueSemantics) {
   EXPECT_EQ(value("Vi siger mangetak for brevet.", "reply_thanks"), 0);          // not at a word start
   EXPECT_EQ(value("Vi siger tak\nfor brevet.", "reply_thanks"), 0);             // not within one line
   EXPECT_GT(value("Vi siger (tak for brevet).", "reply_thanks"), 0);
-  EXPECT_DOUBLE_EQ(value("tak for. tak for. tak for. tak for. tak for.", "reply_thanks"), 1.0);  // capped at 3
+  EXPECT_DOUBLE_EQ(value("tak for. tak for. tak for. tak for. tak for.", "reply_thanks"), 1.0);  // counted once
+  EXPECT_DOUBLE_EQ(value("tak for.", "reply_thanks"), 1.0);
+  EXPECT_EQ(value("Vi siger tak\nfor brevet. tak for", "reply_thanks", &ev), 1.0);  // the first match within a line
+  EXPECT_EQ(ev, "tak for");
   EXPECT_GT(value(std::string(700, 'x') + " tak for", "reply_thanks"), 0);
   EXPECT_EQ(value(std::string(700, 'x') + " tak for", "reply_thanks@early"), 0);  // past the opening
-  EXPECT_GT(value("Tak for", "reply_thanks@early"), 0);
+  EXPECT_GT(value("Tak for", "reply_thanks@early", &ev), 0);
+  EXPECT_EQ(ev, "Tak for");
+  EXPECT_EQ(value(std::string(596, 'x') + " tak for", "reply_thanks@early"), 0);  // runs past the opening
+  EXPECT_EQ(value(std::string(590, 'x') + "\ntak for", "reply_thanks@early"), 1.0);
 }
 
 TEST(GoldenType, UpperCaseCueIsALexiconError) {

@@ -91,7 +91,7 @@ std::map<std::string, double> analyse_timed(const std::string& bytes, const Reso
     note(name, thread_cpu() - c);
   }
   c = start("classify");
-  a.type = r.classifier->classify(r.classifier->features(*doc, a));
+  a.type = r.classifier->classify(r.classifier->features(*doc, a), doc->text);
   note("classify", thread_cpu() - c);
   c = start("json");
   std::string j = to_json(*doc, a, false).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -110,7 +110,7 @@ void BM_Classify(benchmark::State& st) {
   const auto& c = *g_sample->res->classifier;
   for (auto _ : st)
     for (size_t i = 0; i < g_sample->docs.size(); ++i)
-      benchmark::DoNotOptimize(c.classify(c.features(g_sample->docs[i], g_sample->full[i])));
+      benchmark::DoNotOptimize(c.classify(c.features(g_sample->docs[i], g_sample->full[i]), g_sample->docs[i].text));
   rates(st);
 }
 
