@@ -144,7 +144,10 @@ void MayorExtractor::run(const Document& doc, Analysis& a) const {
       if (stem.back() == '-') stem.pop_back();
       m = g_->lookup(text::upper_first(stem));
       if (m) rule = "Xborgmester+name";
-      else if (text::lower(stem) != "over") rule = "compound title+name";
+      // A compound on anything but a municipality or "over" is a sector mayor ("børne- og
+      // ungdomsborgmester", "teknik- og miljøborgmester": Copenhagen's committee chairs, like
+      // an Aarhus rådmand), not the municipality's mayor (ANNOTATION.md, Mayors).
+      else if (text::lower(stem) != "over") continue;
     }
     size_t ne = name.data() + name.size() - t.data();
     if (!m) {
