@@ -1,5 +1,6 @@
 // Helpers every test area shares: a temporary folder removed afterwards, reading and writing
-// files, the bundled corpus, resources loaded once, and running the real binary. Header-only;
+// files, the bundled corpus, JSON lines, resources loaded once, and running the real binary.
+// Header-only, so the fuzz targets can use it without gtest;
 // SAGSINDEKS_SOURCE_DIR and SAGSINDEKS_BINARY come from tests/CMakeLists.txt.
 #pragma once
 #include <sys/wait.h>
@@ -14,6 +15,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "analysis/pipeline.h"
 
@@ -77,11 +80,41 @@ inline std::string corpus_doc(int i = 0) {
   return docs.at(static_cast<size_t>(i) % docs.size());
 }
 
-// The source tree's lexicons and the Hunspell dictionary, loaded once per test binary (~0.5 s).
+// Copies the bundled documents (seeds and dev) into `dir`/seeds and `dir`/dev.
+inline void copy_corpus(const std::string& dir) {
+  fs::create_directories(dir);
+  fs::copy(corpus("seeds/docs"), dir + "/seeds", fs::copy_options::recursive);
+  fs::copy(corpus("dev/docs"), dir + "/dev", fs::copy_options::recursive);
+}
+
+inline size_t count_files(const std::string& dir) {
+  size_t n = 0;
+  for (auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) ++n;
+  return n;
+}
+
+// One JSON value a line (analyze --jsonl, search --format jsonl, gold files); blank lines skipped.
+inline std::vector<nlohmann::json> jsonl(const std::string& text) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+// $SAGSINDEKS_LEXICONS when set (the fuzz targets are pointed at other lexicons so), else the
+// source tree's.
+inline std::string lexicon_dir() {
+  const char* e = std::getenv("SAGSINDEKS_LEXICONS");
+  return e && *e ? e : std::string(SAGSINDEKS_SOURCE_DIR) + "/lexicons";
+}
+
+// The lexicons and the Hunspell dictionary, loaded once per test binary (~0.5 s).
 inline const Resources& resources() {
   static std::shared_ptr<const Resources> r = [] {
     ResourceOptions o;
-    o.lexicon_dir = std::string(SAGSINDEKS_SOURCE_DIR) + "/lexicons";
+    o.lexicon_dir = lexicon_dir();
     auto res = Resources::load(o);
     if (!res.ok()) {
       std::fprintf(stderr, "cannot load resources: %s\n", res.error().message.c_str());

@@ -7,13 +7,15 @@
 #include "core/limits.h"
 #include "core/text.h"
 #include "ingest/encoding.h"
-#include "hostile_util.h"
+#include "../common/test_util.h"
 #include "normalize/normalize.h"
+
+namespace test = sagsindeks::test;
 
 using sagsindeks::normalize_text;
 
 namespace {
-const sagsindeks::Speller* sp() { return hostile::resources().speller.get(); }
+const sagsindeks::Speller* sp() { return test::resources().speller.get(); }
 }  // namespace
 
 TEST(Normalize, Nfc) {
