@@ -6,6 +6,8 @@
 #include <chrono>
 #include <iostream>
 
+#include "ingest/reader.h"
+
 namespace sagsindeks::cli {
 
 std::shared_ptr<const Resources> load_resources(const Args& a, bool need_model) {
@@ -13,6 +15,12 @@ std::shared_ptr<const Resources> load_resources(const Args& a, bool need_model) 
   o.lexicon_dir = a.get("--lexicons");
   o.dictionary = a.get("--dictionary");
   o.need_model = need_model;
+  // Every command that loads resources reads and hashes files: report a libcrypto that cannot be
+  // loaded now, as a message, rather than through sha256_hex's abort later.
+  if (auto e = load_hashing()) {
+    std::cerr << "sagsindeks: " << e->message << "\n";
+    return nullptr;
+  }
   auto r = Resources::load(o);
   if (!r.ok()) {
     std::cerr << "sagsindeks: " << r.error().message << "\n";

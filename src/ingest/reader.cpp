@@ -1,20 +1,58 @@
 // File reading: bounded, hashed with OpenSSL, errors that name the problem.
 #include "ingest/reader.h"
 
+#include <dlfcn.h>
 #include <openssl/evp.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <optional>
 
 namespace sagsindeks {
 
+namespace {
+
+// libcrypto, loaded on first use rather than linked: with ~21 000 relocations and its own
+// initialisation it was the costliest library of every start-up (~1 ms CPU), and search, show,
+// export and check never hash. Only the two functions used are looked up; the prototypes come
+// from OpenSSL's headers, so a mismatch is a compile error.
+struct Crypto {
+  decltype(&EVP_Digest) digest = nullptr;
+  decltype(&EVP_sha256) sha256 = nullptr;
+  std::optional<Error> error;
+};
+
+const Crypto& crypto() {
+  static const Crypto c = [] {
+    Crypto c;
+    void* h = dlopen(SAGSINDEKS_LIBCRYPTO, RTLD_NOW | RTLD_LOCAL);
+    if (h) {
+      c.digest = reinterpret_cast<decltype(&EVP_Digest)>(dlsym(h, "EVP_Digest"));
+      c.sha256 = reinterpret_cast<decltype(&EVP_sha256)>(dlsym(h, "EVP_sha256"));
+    }
+    if (!c.digest || !c.sha256) {
+      const char* e = dlerror();
+      c.error = Error{"io", std::string("cannot load OpenSSL's ") + SAGSINDEKS_LIBCRYPTO + " for SHA-256 (" +
+                                (e ? e : "symbols missing") + "): reinstall OpenSSL's libcrypto (Debian: libssl3)"};
+    }
+    return c;
+  }();
+  return c;
+}
+
+}  // namespace
+
+std::optional<Error> load_hashing() { return crypto().error; }
+
 std::string sha256_hex(std::string_view bytes) {
+  const Crypto& c = crypto();
+  if (c.error) std::abort();  // precondition (reader.h): load_hashing() succeeded
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  c.digest(bytes.data(), bytes.size(), md, &len, c.sha256(), nullptr);
   static const char* hex = "0123456789abcdef";
   std::string out;
   for (unsigned i = 0; i < len; ++i) {
@@ -130,6 +168,7 @@ Result<RawInput> read_input(const std::string& path, const ReadLimits& limits) {
     return Error{"changed", "the file changed while it was being read (" + std::to_string(before.st_size) +
                                 " bytes when opened, " + std::to_string(in.bytes.size()) +
                                 " read); it is being written to: try again when it is complete"};
+  if (auto e = load_hashing()) return *e;
   in.source.bytes = in.bytes.size();
   in.source.sha256 = sha256_hex(in.bytes);
   return in;

@@ -1,6 +1,7 @@
 // Reading one input (file or standard input) with bounds, hashing, and decoding to UTF-8.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/limits.h"
@@ -25,6 +26,15 @@ struct RawInput {
 // A file removed after it was opened is read whole (the open file stays valid).
 Result<RawInput> read_input(const std::string& path, const ReadLimits& limits);
 
+// SHA-256 of `bytes`, 64 lower-case hex digits, by OpenSSL's libcrypto. libcrypto is loaded on
+// the first call (dlopen, ~1 ms once), not at start-up, so commands that never hash (search,
+// show, export, check) never map it. Precondition: load_hashing() returned no error in this
+// process (read_input checks it; the CLI checks it before analysing); otherwise it aborts: a
+// libcrypto that cannot be loaded is a broken install, as a missing linked library would be.
 std::string sha256_hex(std::string_view bytes);
+
+// Loads libcrypto for sha256_hex (once; thread-safe). An Error "io" naming the library when it
+// cannot be loaded.
+std::optional<Error> load_hashing();
 
 }  // namespace sagsindeks

@@ -16,14 +16,7 @@
 namespace sagsindeks {
 namespace {
 
-std::vector<nlohmann::json> read_gold(const std::string& path) {
-  std::vector<nlohmann::json> out;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
-  return out;
-}
+std::vector<nlohmann::json> read_gold(const std::string& path) { return test::jsonl(test::read_file(path)); }
 
 class CorpusEvaluation : public ::testing::Test {
  protected:

@@ -1,27 +1,15 @@
-// Shared by the analysis tests: resources loaded once from the source tree's lexicons.
+// Shared by the analysis tests: a string analysed as if it were a file (the helpers of every
+// test area, resources() among them, are in tests/common/test_util.h).
 #pragma once
 #include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
 
+#include "../common/test_util.h"
 #include "analysis/pipeline.h"
 
 namespace sagsindeks::test {
-
-inline const Resources& resources() {
-  static std::shared_ptr<const Resources> r = [] {
-    ResourceOptions o;
-    o.lexicon_dir = std::string(SAGSINDEKS_SOURCE_DIR) + "/lexicons";
-    auto res = Resources::load(o);
-    if (!res.ok()) {
-      ADD_FAILURE() << res.error().message;
-      std::abort();
-    }
-    return *res;
-  }();
-  return *r;
-}
 
 // Analyses a UTF-8 string as if it were a file.
 inline Analysis analyze_text(const std::string& text, Document* out = nullptr) {

@@ -30,32 +30,10 @@ namespace fs = std::filesystem;
 const std::string kSource = SAGSINDEKS_SOURCE_DIR;
 const std::string kFixtures = kSource + "/tests/formats/fixtures/";
 
-const Resources& resources() { return test::resources(); }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "sagsindeks-formats-XXXXXX").string();
-    path_ = mkdtemp(t.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-void write_file(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-}
+using test::read_file;
+using test::resources;
+using test::TempDir;
+using test::write_file;
 
 FileResult analyze(const std::string& path, const Limits& limits = {}, bool ocr = true) {
   AnalyzeOptions o;
@@ -668,9 +646,7 @@ TEST(Issue4Parts, CliWritesOneLinePerPartAfterItsMessage) {
                     "/lexicons' '" + kFixtures + "attachments.eml' '" + kFixtures + "letter_000.pdf' >'" +
                     (tmp / "out.jsonl") + "' 2>'" + (tmp / "err.txt") + "'";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << read_file(tmp / "err.txt");
-  std::vector<nlohmann::json> recs;
-  std::istringstream in(read_file(tmp / "out.jsonl"));
-  for (std::string line; std::getline(in, line);) recs.push_back(nlohmann::json::parse(line));
+  auto recs = test::jsonl(read_file(tmp / "out.jsonl"));
   ASSERT_EQ(recs.size(), 7u);  // the message, its 5 parts, then the next file
   EXPECT_FALSE(recs[0]["source"].contains("part"));
   for (size_t i = 1; i <= 5; ++i) EXPECT_TRUE(recs[i]["source"].contains("part")) << i;
@@ -698,9 +674,7 @@ TEST(Issue4Images, DamagedImagesLeaveNoLibraryNoiseOnStderr) {
   for (std::string line; std::getline(err, line); ++lines)
     EXPECT_TRUE(line.rfind(tmp / "", 0) == 0 || line.rfind("sagsindeks analyze: ", 0) == 0) << line;
   EXPECT_EQ(lines, 3);  // cut.png, junk.jpg, and the count
-  std::istringstream out(read_file(tmp / "out.jsonl"));
-  std::vector<nlohmann::json> recs;
-  for (std::string line; std::getline(out, line);) recs.push_back(nlohmann::json::parse(line));
+  auto recs = test::jsonl(read_file(tmp / "out.jsonl"));
   ASSERT_EQ(recs.size(), 3u);
   EXPECT_EQ(recs[0]["error"]["code"], "image");
   EXPECT_NE(recs[0]["error"]["message"].get<std::string>().find("PNG"), std::string::npos);

@@ -33,8 +33,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 src="$here/../../corpus/seeds/docs"
 out="$here/fixtures"
 mkdir -p "$out"
+# The PDF writer both scripts below use: pdf_writer.py beside this script.
+export PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}"
 python3 - "$src" "$out" <<'PY'
 import html, re, sys, zipfile, os
+from pdf_writer import Pdf
 src, out = sys.argv[1], sys.argv[2]
 docs = {"letter_000": "000_256995b99efc51f4.txt", "answer_003": "003_374ed7ae66b69cef.txt"}
 ENT = {"æ": "&aelig;", "ø": "&oslash;", "å": "&aring;", "Æ": "&AElig;", "Ø": "&Oslash;", "Å": "&Aring;"}
@@ -124,22 +127,12 @@ def write_odt(name, paras):
         for n, d in [("content.xml", content), ("styles.xml", styles), ("META-INF/manifest.xml", manifest)]:
             z.writestr(zipfile.ZipInfo(n, (2021, 1, 1, 0, 0, 0)), d, zipfile.ZIP_DEFLATED)
 
-def pdf_bytes(pages_streams):
-    objs = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
-    kids = []
+def pdf_bytes(pages_streams):  # Helvetica (WinAnsi) as /F1, one page per content stream
+    pdf = Pdf()
+    font = pdf.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     for stream in pages_streams:
-        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-        objs.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % len(objs))
-        kids.append(len(objs))
-    objs[1] = "<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join("%d 0 R" % k for k in kids), len(kids))
-    data, offs = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
-    for i, o in enumerate(objs, 1):
-        offs.append(len(data))
-        data += b"%d 0 obj\n" % i + (o if isinstance(o, bytes) else o.encode()) + b"\nendobj\n"
-    xref = len(data)
-    data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-    data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    return bytes(data)
+        pdf.page("<< /Font << /F1 %d 0 R >> >>" % font, pdf.stream(stream))
+    return pdf.data()
 
 def pdf_str(s):
     b = s.encode("cp1252", errors="replace")
@@ -209,6 +202,7 @@ trap 'rm -rf "$tmp"' EXIT
 pdftoppm -r 300 -gray "$out/letter_000.pdf" "$tmp/page"
 python3 - "$tmp" "$out" <<'PY'
 import glob, math, random, struct, sys, zlib, os
+from pdf_writer import Pdf
 tmp, out = sys.argv[1], sys.argv[2]
 rnd = random.Random(4)
 
@@ -256,28 +250,17 @@ pages = [read_pgm(p) for p in sorted(glob.glob(os.path.join(tmp, "page-*.pgm")))
 pages = [(w, h, noisy(w, h, px)) for w, h, px in pages]
 
 # scan_000.pdf: one image a page, drawn skewed; no fonts, no text.
-objs, kids = ["<< /Type /Catalog /Pages 2 0 R >>", None], []
+pdf = Pdf()
 t = math.radians(0.4)
 for w, h, px in pages:
     data = zlib.compress(pack(w, h, px, 4), 9)
-    objs.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 4 "
-                b"/Filter /FlateDecode /Length %d >>\nstream\n" % (w, h, len(data)) + data + b"\nendstream")
-    img = len(objs)
+    img = pdf.stream(data, b"/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 4 "
+                           b"/Filter /FlateDecode " % (w, h))
     W, H = 595.0, 842.0
     cm = "%.4f %.4f %.4f %.4f %.2f %.2f cm" % (W * math.cos(t), W * math.sin(t), -H * math.sin(t), H * math.cos(t), 4, -2)
     content = ("q 0.96 g 0 0 595 842 re f Q q %s /Im0 Do Q" % cm).encode()
-    objs.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
-    objs.append("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /XObject << /Im0 %d 0 R >> >> /Contents %d 0 R >>" % (img, len(objs)))
-    kids.append(len(objs))
-objs[1] = "<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join("%d 0 R" % k for k in kids), len(kids))
-data, offs = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"), []
-for i, o in enumerate(objs, 1):
-    offs.append(len(data))
-    data += b"%d 0 obj\n" % i + (o if isinstance(o, bytes) else o.encode()) + b"\nendobj\n"
-xref = len(data)
-data += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offs)
-data += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-open(os.path.join(out, "scan_000.pdf"), "wb").write(bytes(data))
+    pdf.page("<< /XObject << /Im0 %d 0 R >> >>" % img, pdf.stream(content))
+open(os.path.join(out, "scan_000.pdf"), "wb").write(pdf.data())
 
 # scan_000.png: page 1, 8-bit grey.
 w, h, px = pages[0]

@@ -2,22 +2,9 @@
 // classifier, the JSON record). Spans must lie inside the text; the record must serialise.
 #include "analysis/pipeline.h"
 #include "fuzz_common.h"
+#include "../common/test_util.h"
 
 namespace {
-const sagsindeks::Resources& resources() {
-  static std::shared_ptr<const sagsindeks::Resources> r = [] {
-    sagsindeks::ResourceOptions o;
-    o.lexicon_dir = fuzz::lexicon_dir();
-    auto res = sagsindeks::Resources::load(o);
-    if (!res.ok()) {
-      std::fprintf(stderr, "fuzz_analyze: cannot load resources: %s\n", res.error().message.c_str());
-      std::abort();
-    }
-    return *res;
-  }();
-  return *r;
-}
-
 void check_span(const sagsindeks::Document& d, sagsindeks::Span s) {
   FUZZ_CHECK(s.begin <= s.end && s.end <= d.text.size());
 }
@@ -25,7 +12,7 @@ void check_span(const sagsindeks::Document& d, sagsindeks::Span s) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace sagsindeks;
-  const Resources& r = resources();
+  const Resources& r = test::resources();  // $SAGSINDEKS_LEXICONS or the source tree's
   std::string bytes(reinterpret_cast<const char*>(data), size);
   SourceInfo src;
   src.path = "fuzz";

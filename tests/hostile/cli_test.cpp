@@ -6,39 +6,32 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "hostile_util.h"
+#include "../common/test_util.h"
 
-using hostile::TempDir;
+namespace test = sagsindeks::test;
 
-namespace {
-std::vector<nlohmann::json> records(const std::string& out) {
-  std::vector<nlohmann::json> v;
-  std::istringstream in(out);
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) v.push_back(nlohmann::json::parse(line));
-  return v;
-}
-}  // namespace
+using sagsindeks::test::TempDir;
+
+using test::jsonl;
 
 TEST(Cli, BadInputsAreReportedAndTheRunGoesOn) {
   TempDir d;
-  std::string good = hostile::read_file(hostile::corpus_doc(0));
-  hostile::write_file(d / "01-good.txt", good);
-  hostile::write_file(d / "02-empty.txt", "");
-  hostile::write_file(d / "03-binary.bin", std::string("\x7F" "ELF\x02\x01\x01\0\0\0", 10) + std::string(100, '\0'));
-  hostile::write_file(d / "04-bad-utf8.txt", "Kære Søren på Ærø \xFF\xFE og så videre æøå\n");
+  std::string good = test::read_file(test::corpus_doc(0));
+  test::write_file(d / "01-good.txt", good);
+  test::write_file(d / "02-empty.txt", "");
+  test::write_file(d / "03-binary.bin", std::string("\x7F" "ELF\x02\x01\x01\0\0\0", 10) + std::string(100, '\0'));
+  test::write_file(d / "04-bad-utf8.txt", "Kære Søren på Ærø \xFF\xFE og så videre æøå\n");
   {
     FILE* f = std::fopen((d / "05-huge.txt").c_str(), "wb");
     ASSERT_EQ(ftruncate(fileno(f), 200'000'000), 0);  // sparse: 200 MB that costs nothing
     std::fclose(f);
   }
-  hostile::write_repeated(d / "06-one-line.txt", 'x', 3'000'000);
-  hostile::write_file(d / "07-nul.txt", good.substr(0, 100) + std::string(1, '\0') + good.substr(100));
-  hostile::write_file(d / "08-good.txt", good);
-  auto r = hostile::run_cli(d, "analyze --jsonl -j 2 '" + d.path() + "' '" + (d / "missing.txt") + "'");
+  test::write_repeated(d / "06-one-line.txt", 'x', 3'000'000);
+  test::write_file(d / "07-nul.txt", good.substr(0, 100) + std::string(1, '\0') + good.substr(100));
+  test::write_file(d / "08-good.txt", good);
+  auto r = test::run_cli("analyze --jsonl -j 2 '" + d.path + "' '" + (d / "missing.txt") + "'", d.path);
   EXPECT_EQ(r.status, 2) << r.err;
-  auto recs = records(r.out);
+  auto recs = jsonl(r.out);
   ASSERT_EQ(recs.size(), 9u) << r.out;
   const std::vector<std::pair<std::string, std::string>> want = {
       {"01-good.txt", ""},         {"02-empty.txt", "empty"}, {"03-binary.bin", "binary"},
@@ -63,39 +56,39 @@ TEST(Cli, BadInputsAreReportedAndTheRunGoesOn) {
 
 TEST(Cli, StandardInputIsBounded) {
   TempDir d;
-  auto r = hostile::run_cli(d, "analyze --max-bytes 100000 --max-line 10000000 -", "head -c 5000000 /dev/zero");
+  auto r = test::run_cli("analyze --max-bytes 100000 --max-line 10000000 -", d.path, "head -c 5000000 /dev/zero");
   EXPECT_EQ(r.status, 2);
-  auto recs = records(r.out.empty() ? "" : nlohmann::json::parse(r.out).dump());
+  auto recs = jsonl(r.out.empty() ? "" : nlohmann::json::parse(r.out).dump());
   ASSERT_EQ(recs.size(), 1u);
   EXPECT_EQ(recs[0]["error"]["code"], "too_large");
-  auto l = hostile::run_cli(d, "analyze --jsonl -", "head -c 5000000 /dev/zero | tr '\\0' 'a'");
+  auto l = test::run_cli("analyze --jsonl -", d.path, "head -c 5000000 /dev/zero | tr '\\0' 'a'");
   EXPECT_EQ(l.status, 2);
   EXPECT_NE(l.out.find("\"line_too_long\""), std::string::npos) << l.out;
 }
 
 TEST(Cli, LimitFlagsAreCheckedAndApplied) {
   TempDir d;
-  std::string doc = hostile::corpus_doc(0);
+  std::string doc = test::corpus_doc(0);
   for (const char* bad : {"--max-line 0", "--max-bytes -1", "--max-bytes 99999999999999", "--max-mentions x",
                           "--timeout -3", "--max-nesting 0", "--max-ratio many", "--max-ocr-pages -1"}) {
-    auto r = hostile::run_cli(d, std::string("analyze ") + bad + " '" + doc + "'");
+    auto r = test::run_cli(std::string("analyze ") + bad + " '" + doc + "'", d.path);
     EXPECT_EQ(r.status, 2) << bad;
     EXPECT_NE(r.err.find("takes a whole number"), std::string::npos) << bad << ": " << r.err;
     EXPECT_TRUE(r.out.empty());
   }
-  auto m = hostile::run_cli(d, "analyze --jsonl --max-mentions 1 '" + doc + "'");
+  auto m = test::run_cli("analyze --jsonl --max-mentions 1 '" + doc + "'", d.path);
   EXPECT_EQ(m.status, 2);
   EXPECT_NE(m.out.find("\"too_many_mentions\""), std::string::npos);
-  auto ok = hostile::run_cli(d, "analyze --jsonl --max-line 5000 --timeout 30 --max-nesting 5 --max-ratio 10 --max-ocr-pages 3 '" + doc + "'");
+  auto ok = test::run_cli("analyze --jsonl --max-line 5000 --timeout 30 --max-nesting 5 --max-ratio 10 --max-ocr-pages 3 '" + doc + "'", d.path);
   EXPECT_EQ(ok.status, 0) << ok.err;
 }
 
 TEST(Cli, SymlinkLoopFolderFinishes) {
   TempDir d;
-  hostile::fs::create_directories(d / "in/sub");
-  hostile::fs::copy_file(hostile::corpus_doc(0), d / "in/sub/a.txt");
-  hostile::fs::create_directory_symlink(d / "in", d / "in/sub/loop");
-  auto r = hostile::run_cli(d, "analyze --jsonl '" + (d / "in") + "'");
+  test::fs::create_directories(d / "in/sub");
+  test::fs::copy_file(test::corpus_doc(0), d / "in/sub/a.txt");
+  test::fs::create_directory_symlink(d / "in", d / "in/sub/loop");
+  auto r = test::run_cli("analyze --jsonl '" + (d / "in") + "'", d.path);
   EXPECT_EQ(r.status, 0) << r.err;
-  EXPECT_EQ(records(r.out).size(), 1u);
+  EXPECT_EQ(jsonl(r.out).size(), 1u);
 }

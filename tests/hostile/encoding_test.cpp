@@ -4,8 +4,8 @@
 
 #include <random>
 
-#include "hostile_util.h"
 #include "ingest/encoding.h"
+
 
 using sagsindeks::decode_text;
 

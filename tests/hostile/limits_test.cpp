@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "analysis/corpus.h"
-#include "hostile_util.h"
+#include "../common/test_util.h"
 #include "ingest/encoding.h"
 #include "ingest/reader.h"
 
@@ -17,20 +17,20 @@
 #include <random>
 
 using namespace sagsindeks;
-using hostile::TempDir;
+using sagsindeks::test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
 
 FileResult analyze(const std::string& path, AnalyzeOptions o = {}) {
-  return analyze_file(path, hostile::resources(), o);
+  return analyze_file(path, test::resources(), o);
 }
 
 }  // namespace
 
 TEST(Limits, ZeroByteFileIsEmpty) {
   TempDir d;
-  hostile::write_file(d / "empty.txt", "");
+  test::write_file(d / "empty.txt", "");
   auto r = analyze(d / "empty.txt");
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->code, "empty");
@@ -39,7 +39,7 @@ TEST(Limits, ZeroByteFileIsEmpty) {
 
 TEST(Limits, OnlyWhiteSpaceIsEmpty) {
   TempDir d;
-  hostile::write_file(d / "ws.txt", " \n\t\r\n\u00A0\n");
+  test::write_file(d / "ws.txt", " \n\t\r\n\u00A0\n");
   auto r = analyze(d / "ws.txt");
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->code, "empty");
@@ -47,7 +47,7 @@ TEST(Limits, OnlyWhiteSpaceIsEmpty) {
 
 TEST(Limits, HundredMegabytesOfOneLetterStopsAtTheLineBound) {
   TempDir d;
-  hostile::write_repeated(d / "a.txt", 'a', 100'000'000);
+  test::write_repeated(d / "a.txt", 'a', 100'000'000);
   auto r = analyze(d / "a.txt");
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->code, "line_too_long");
@@ -56,7 +56,7 @@ TEST(Limits, HundredMegabytesOfOneLetterStopsAtTheLineBound) {
 
 TEST(Limits, HundredMegabytesOfLineBreaksIsEmpty) {
   TempDir d;
-  hostile::write_repeated(d / "nl.txt", '\n', 100'000'000);
+  test::write_repeated(d / "nl.txt", '\n', 100'000'000);
   auto t0 = std::chrono::steady_clock::now();
   auto r = analyze(d / "nl.txt");
   ASSERT_TRUE(r.error);
@@ -69,7 +69,7 @@ TEST(Limits, TenMegabytesWithNoLineBreak) {
   TempDir d;
   std::string line;
   while (line.size() < 10'000'000) line += "Kære Søren, ";
-  hostile::write_file(d / "one-line.txt", "Overskrift\n" + line);
+  test::write_file(d / "one-line.txt", "Overskrift\n" + line);
   auto r = analyze(d / "one-line.txt");
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->code, "line_too_long");
@@ -97,7 +97,7 @@ TEST(Limits, SizeBoundIsCheckedBeforeReading) {
   EXPECT_NE(r.error->message.find("--max-bytes"), std::string::npos);
   AnalyzeOptions o;
   o.limits.max_bytes = 10;
-  hostile::write_file(d / "eleven.txt", "elleve tegn");
+  test::write_file(d / "eleven.txt", "elleve tegn");
   auto s = analyze(d / "eleven.txt", o);
   ASSERT_TRUE(s.error);
   EXPECT_EQ(s.error->code, "too_large");
@@ -105,8 +105,8 @@ TEST(Limits, SizeBoundIsCheckedBeforeReading) {
 
 TEST(Limits, NulInTheMiddleOfAFile) {
   TempDir d;
-  std::string doc = hostile::read_file(hostile::corpus_doc(0));
-  hostile::write_file(d / "nul.txt", doc.substr(0, 500) + std::string(1, '\0') + doc.substr(500));
+  std::string doc = test::read_file(test::corpus_doc(0));
+  test::write_file(d / "nul.txt", doc.substr(0, 500) + std::string(1, '\0') + doc.substr(500));
   auto r = analyze(d / "nul.txt");
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->code, "binary");
@@ -119,7 +119,7 @@ TEST(Limits, RandomBytesFiles) {
   for (int n = 0; n < 40; ++n) {
     std::string t(1 + rng() % 20000, '\0');
     for (auto& c : t) c = static_cast<char>(rng());
-    hostile::write_file(d / "rnd", t);
+    test::write_file(d / "rnd", t);
     auto r = analyze(d / "rnd");
     if (r.error) {
       EXPECT_FALSE(r.error->message.empty());
@@ -129,17 +129,17 @@ TEST(Limits, RandomBytesFiles) {
 
 TEST(Limits, Utf16WithoutBomIsAnalysed) {
   TempDir d;
-  std::string doc = hostile::read_file(hostile::corpus_doc(1)), u16;
+  std::string doc = test::read_file(test::corpus_doc(1)), u16;
   auto dec = decode_text(doc);
   ASSERT_TRUE(dec.ok());
   // to UTF-16LE through the decoder's inverse: only BMP characters in the corpus
   icu::UnicodeString u = icu::UnicodeString::fromUTF8(dec->utf8);
   for (int i = 0; i < u.length(); ++i) u16 += std::string{static_cast<char>(u[i] & 0xFF), static_cast<char>(u[i] >> 8)};
-  hostile::write_file(d / "u16.txt", u16);
+  test::write_file(d / "u16.txt", u16);
   auto r = analyze(d / "u16.txt");
   ASSERT_FALSE(r.error) << r.error->message;
   EXPECT_EQ(r.source.encoding, "UTF-16LE (no BOM)");
-  auto ref = analyze(hostile::corpus_doc(1));
+  auto ref = analyze(test::corpus_doc(1));
   EXPECT_EQ(r.doc.text, ref.doc.text);
 }
 
@@ -149,7 +149,7 @@ TEST(Limits, MissingAndSpecialPaths) {
   ASSERT_TRUE(m.error);
   EXPECT_EQ(m.error->code, "io");
   EXPECT_NE(m.error->message.find("No such file"), std::string::npos);
-  auto dir = read_input(d.path(), {});
+  auto dir = read_input(d.path, {});
   ASSERT_FALSE(dir.ok());
   EXPECT_EQ(dir.error().message, "is a directory");
   for (const char* dev : {"/dev/zero", "/dev/null", "/dev/urandom"}) {
@@ -166,7 +166,7 @@ TEST(Limits, MissingAndSpecialPaths) {
 TEST(Limits, UnreadableFile) {
   if (geteuid() == 0) GTEST_SKIP() << "root reads everything";
   TempDir d;
-  hostile::write_file(d / "secret.txt", "hemmeligt\n");
+  test::write_file(d / "secret.txt", "hemmeligt\n");
   chmod((d / "secret.txt").c_str(), 0);
   auto r = analyze(d / "secret.txt");
   ASSERT_TRUE(r.error);
@@ -181,7 +181,7 @@ TEST(Limits, FileThatChangesWhileBeingRead) {
   std::string path = d / "growing.txt";
   std::string chunk(1 << 16, 'x');
   for (size_t i = 63; i < chunk.size(); i += 64) chunk[i] = '\n';
-  hostile::write_file(path, chunk);
+  test::write_file(path, chunk);
   std::atomic<bool> stop{false};
   std::thread writer([&] {
     int n = 0;
@@ -216,12 +216,12 @@ TEST(Limits, FileThatChangesWhileBeingRead) {
 TEST(Limits, FileThatDisappearsBeforeItIsRead) {
   TempDir d;
   fs::create_directories(d / "in");
-  for (int i = 0; i < 3; ++i) fs::copy_file(hostile::corpus_doc(i), d / ("in/" + std::to_string(i) + ".txt"));
+  for (int i = 0; i < 3; ++i) fs::copy_file(test::corpus_doc(i), d / ("in/" + std::to_string(i) + ".txt"));
   InputList in = collect_inputs({d / "in"});
   ASSERT_EQ(in.files.size(), 3u);
   fs::remove(in.files[1]);
   std::vector<FileResult> out(3);
-  analyze_ordered(in.files, hostile::resources(), {}, 2, [&](size_t i, FileResult&& r) { out[i] = std::move(r); });
+  analyze_ordered(in.files, test::resources(), {}, 2, [&](size_t i, FileResult&& r) { out[i] = std::move(r); });
   EXPECT_FALSE(out[0].error);
   ASSERT_TRUE(out[1].error);
   EXPECT_EQ(out[1].error->code, "io");
@@ -231,7 +231,7 @@ TEST(Limits, FileThatDisappearsBeforeItIsRead) {
 TEST(Limits, FileRemovedWhileOthersAreReadIsAnIoError) {
   TempDir d;
   std::string path = d / "gone.txt";
-  hostile::write_file(path, "Kære Søren\n");
+  test::write_file(path, "Kære Søren\n");
   fs::remove(path);
   auto r = read_input(path, {});
   ASSERT_FALSE(r.ok());
@@ -242,7 +242,7 @@ TEST(Limits, FileRemovedWhileOthersAreReadIsAnIoError) {
 TEST(Limits, DirectoryLoopViaSymlinks) {
   TempDir d;
   fs::create_directories(d / "root/a/b");
-  fs::copy_file(hostile::corpus_doc(0), d / "root/a/b/doc.txt");
+  fs::copy_file(test::corpus_doc(0), d / "root/a/b/doc.txt");
   fs::create_directory_symlink(d / "root", d / "root/a/b/loop");  // back to the top
   fs::create_directory_symlink("..", d / "root/a/up");
   fs::create_symlink(d / "root/self", d / "root/self");  // a link to itself
@@ -263,7 +263,7 @@ TEST(Limits, DirectoryLoopViaSymlinks) {
 TEST(Limits, TooManyMentions) {
   AnalyzeOptions o;
   o.limits.max_mentions = 2;
-  auto r = analyze(hostile::corpus_doc(0), o);
+  auto r = analyze(test::corpus_doc(0), o);
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->code, "too_many_mentions");
   EXPECT_NE(r.error->message.find("--max-mentions"), std::string::npos);
@@ -274,7 +274,7 @@ TEST(Limits, ManyMentionsWithinTheDefaultBound) {
   TempDir d;
   std::string t;
   for (int i = 0; i < 20000; ++i) t += "den " + std::to_string(1 + i % 28) + ". marts 2021 i Aarhus Kommune.\n";
-  hostile::write_file(d / "many.txt", t);
+  test::write_file(d / "many.txt", t);
   auto r = analyze(d / "many.txt");
   if (r.error) {
     EXPECT_EQ(r.error->code, "too_many_mentions");
@@ -284,13 +284,13 @@ TEST(Limits, ManyMentionsWithinTheDefaultBound) {
 TEST(Limits, TimeBoundStopsAndReports) {
   AnalyzeOptions o;
   o.limits.max_seconds = 1e-9;
-  auto r = analyze(hostile::corpus_doc(2), o);
+  auto r = analyze(test::corpus_doc(2), o);
   ASSERT_TRUE(r.error);
   EXPECT_EQ(r.error->code, "timeout");
   EXPECT_NE(r.error->message.find("--timeout"), std::string::npos);
   // the thread's deadline is gone afterwards
   EXPECT_FALSE(deadline_expired());
-  auto ok = analyze(hostile::corpus_doc(2));
+  auto ok = analyze(test::corpus_doc(2));
   EXPECT_FALSE(ok.error);
 }
 

@@ -10,7 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "helpers.h"
+#include "../common/test_util.h"
 #include "index/store.h"
 
 using namespace sagsindeks::test;
@@ -31,15 +31,6 @@ class Cli : public ::testing::Test {
   static TempDir* dir_;
 };
 TempDir* Cli::dir_ = nullptr;
-
-std::vector<nlohmann::json> jsonl(const std::string& s) {
-  std::vector<nlohmann::json> out;
-  std::istringstream in(s);
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
-  return out;
-}
 
 }  // namespace
 

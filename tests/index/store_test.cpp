@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "helpers.h"
+#include "../common/test_util.h"
 #include "index/store.h"
 #include "index/tokenizer.h"
 
@@ -16,18 +16,6 @@ using namespace sagsindeks;
 using namespace sagsindeks::test;
 
 namespace {
-
-std::shared_ptr<const Resources> resources() {
-  static std::shared_ptr<const Resources> r = [] {
-    auto x = Resources::load({});
-    if (!x.ok()) {
-      ADD_FAILURE() << x.error().message;
-      return std::shared_ptr<const Resources>();
-    }
-    return *x;
-  }();
-  return r;
-}
 
 std::unique_ptr<CorpusIndex> open_rw(const std::string& path) {
   IndexOptions o;
@@ -40,7 +28,7 @@ std::unique_ptr<CorpusIndex> open_rw(const std::string& path) {
 IngestReport ingest(CorpusIndex& ix, const std::vector<std::string>& paths) {
   IngestOptions o;
   o.jobs = 2;
-  auto r = ix.ingest(paths, *resources(), o);
+  auto r = ix.ingest(paths, resources(), o);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
   return r.ok() ? *r : IngestReport{};
 }
@@ -382,7 +370,7 @@ TEST(Ingest, IncrementalByContent) {
   EXPECT_EQ(hits(*ix, "kvalitetsbrøndkarsefrø").size(), 2u);
   IngestOptions prune;
   prune.prune = true;
-  auto r5 = ix->ingest({t / "docs"}, *resources(), prune);
+  auto r5 = ix->ingest({t / "docs"}, resources(), prune);
   ASSERT_TRUE(r5.ok());
   EXPECT_EQ(r5->removed, 1u);
   EXPECT_EQ(hits(*ix, "kvalitetsbrøndkarsefrø").size(), 1u);
@@ -395,7 +383,7 @@ TEST(Ingest, IncrementalByContent) {
   IngestOptions force;
   force.force = true;
   force.jobs = 2;
-  auto r6 = ix->ingest({t / "docs"}, *resources(), force);
+  auto r6 = ix->ingest({t / "docs"}, resources(), force);
   ASSERT_TRUE(r6.ok());
   EXPECT_EQ(r6->unchanged, 0u);
   EXPECT_TRUE(ix->check()->problems.empty());
@@ -475,7 +463,7 @@ TEST(Issue4Parts, AttachmentsAreStoredFoundAndReplacedWithTheirMessage) {
   fs::remove(mail);
   IngestOptions prune;
   prune.prune = true;
-  auto r4 = ix->ingest({t / "in"}, *resources(), prune);
+  auto r4 = ix->ingest({t / "in"}, resources(), prune);
   ASSERT_TRUE(r4.ok());
   EXPECT_EQ(r4->removed, 1u);
   EXPECT_TRUE(stored(*ix).empty());
@@ -710,7 +698,7 @@ TEST(BadInput, LockedByAnotherWriter) {
   o.busy_timeout_ms = 100;
   auto ix = CorpusIndex::open(db, o);
   ASSERT_TRUE(ix.ok());
-  auto r = (*ix)->ingest({corpus("seeds/docs")}, *resources(), {});
+  auto r = (*ix)->ingest({corpus("seeds/docs")}, resources(), {});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "locked");
   // Readers are not blocked by a writer (WAL).
@@ -719,6 +707,6 @@ TEST(BadInput, LockedByAnotherWriter) {
   EXPECT_FALSE(hits(**reader, "samarbejde").empty());
   sqlite3_exec(other, "ROLLBACK", nullptr, nullptr, nullptr);
   sqlite3_close(other);
-  auto r2 = (*ix)->ingest({corpus("seeds/docs")}, *resources(), {});
+  auto r2 = (*ix)->ingest({corpus("seeds/docs")}, resources(), {});
   EXPECT_TRUE(r2.ok());
 }

@@ -1,14 +1,9 @@
-// Format sniffing by magic bytes, and dispatch to the format readers.
+// Format sniffing by magic bytes (in the binary: it needs no format library; the readers are in
+// the format plugin, loaded by plugin_loader.cpp).
 #include "ingest/formats/sniff.h"
 
 #include <algorithm>
 #include <cctype>
-
-#include "ingest/formats/email.h"
-#include "ingest/formats/html.h"
-#include "ingest/formats/ocr.h"
-#include "ingest/formats/office.h"
-#include "ingest/formats/pdf.h"
 
 namespace sagsindeks {
 
@@ -112,22 +107,6 @@ std::string sniff_format(std::string_view bytes) {
   if (looks_html(bytes.substr(0, 8192))) return "html";
   if (looks_email(bytes.substr(0, 65536))) return "eml";
   return "text";
-}
-
-Result<ExtractedText> extract_format(const std::string& format, std::string_view bytes, const Limits& limits,
-                                     bool ocr) {
-  if (format == "html") return extract_html(bytes, limits);
-  if (format == "docx") return extract_docx(bytes, limits);
-  if (format == "odt") return extract_odt(bytes, limits);
-  if (format == "pdf") return extract_pdf(bytes, limits, ocr);
-  if (format == "tiff" || format == "png" || format == "jpeg") {
-    if (!ocr) return Error{"no_text", "an image (" + format + ") has no text to read and OCR is off (--no-ocr)"};
-    return extract_image(bytes, limits);
-  }
-  if (format == "eml") return extract_email(bytes, limits);
-  if (format == "zip")
-    return Error{"format", "a ZIP archive that is neither DOCX nor ODT: unpack it and give the files inside"};
-  return Error{"format", "no reader for format '" + format + "'"};
 }
 
 }  // namespace sagsindeks

@@ -4,9 +4,12 @@
 //                                          // "tiff", "png", "jpeg"
 //   auto ex = extract_format(f, bytes, limits);   // not for "text": that goes to decode_text
 //
-// Cost: looks at the first few KB only (and, for ZIP, the local header of the first member and
-// a bounded scan for "word/").
+// Cost: sniffing looks at the first few KB only (and, for ZIP, the local header of the first
+// member and a bounded scan for "word/"). The readers live in the format plugin
+// (libsagsindeks-formats.so, plugin.h): the first extract_format() that needs a reader loads it
+// (~15 ms, once per process, thread-safe); sniffing and the refusals below never load it.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,9 +30,24 @@ namespace sagsindeks {
 // "text" everything else (the plain-text path decides encoding and refuses binary)
 std::string sniff_format(std::string_view bytes);
 
-// Dispatches to the reader of `format`. `ocr` off: PDF pages without a text layer are skipped and
-// images refused ("no_text"). Errors: those of each reader, and "format" for a format sagsindeks
-// does not read (a plain ZIP).
+// Refusals that need no reader, so no plugin: "format" for a ZIP that is neither DOCX nor ODT and
+// for a format sagsindeks has no reader for, "no_text" for an image with OCR off. nullopt: a
+// reader must look. Inline: the plugin and the binary share it without sharing an object.
+inline std::optional<Error> refuse_format(const std::string& format, bool ocr) {
+  if (format == "zip")
+    return Error{"format", "a ZIP archive that is neither DOCX nor ODT: unpack it and give the files inside"};
+  if (format == "tiff" || format == "png" || format == "jpeg") {
+    if (!ocr) return Error{"no_text", "an image (" + format + ") has no text to read and OCR is off (--no-ocr)"};
+    return std::nullopt;
+  }
+  if (format == "html" || format == "docx" || format == "odt" || format == "pdf" || format == "eml") return std::nullopt;
+  return Error{"format", "no reader for format '" + format + "'"};
+}
+
+// Dispatches to the reader of `format` in the format plugin, loading the plugin on first need.
+// `ocr` off: PDF pages without a text layer are skipped and images refused ("no_text"). Errors:
+// those of refuse_format() and of each reader, and "plugin" when the format plugin cannot be
+// loaded (the message says where it was looked for and what to do; see plugin.h).
 Result<ExtractedText> extract_format(const std::string& format, std::string_view bytes, const Limits& limits,
                                      bool ocr = true);
 
