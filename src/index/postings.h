@@ -98,14 +98,20 @@ class PostingsWriter {
   Impl* impl_;
 };
 
-// One query term (a stem, as FTS5's query tokenizer gives it).
+// A query the accelerator takes: phrases that must all occur, in FTS5's phrase order.
 struct SimpleQuery {
-  std::vector<std::string> terms;  // all must occur; repeated terms count twice, as in FTS5
+  struct Phrase {
+    std::vector<std::string> terms;  // stems, as FTS5's query tokenizer gives them; one: a word
+    std::string fts;                 // the phrase as FTS5 syntax (for a phrase's matches)
+  };
+  std::vector<Phrase> phrases;  // repeated ones count twice, as in FTS5
+  std::vector<std::string> terms() const;  // every term of every phrase
 };
 
-// The fast path's shape: barewords (FTS5's bareword characters only, no AND/OR/NOT/NEAR), each
-// one token after the query tokenizer. Anything else (phrases, prefixes, operators, column
-// filters, parentheses, a word of several tokens or none): nullopt, and FTS5 answers.
+// The fast path's shape: barewords (FTS5's bareword characters only, no AND/OR/NOT/NEAR) and
+// "quoted phrases" (no "" inside, no * after), separated by white space. Anything else
+// (prefixes, operators, column filters, parentheses, a word or phrase of no token): nullopt,
+// and FTS5 answers.
 std::optional<SimpleQuery> parse_simple_query(std::string_view fts_query, DanishTokenizer& tok);
 
 struct AccelHit {
@@ -126,12 +132,18 @@ struct AccelResult {
 };
 
 // Answers a SimpleQuery with filters from the accelerator's tables (read-only).
-// BM25 exactly as FTS5's bm25(documents_fts, 4.0, 1.0): for each query term t (in query order),
-//   idf(t) = ln((N - n(t) + 0.5) / (n(t) + 0.5)), at least 1e-6,
-//   f(t,D) = 4 × (occurrences in the title) + (occurrences in the text),
-//   score  = -Σ idf(t) × f × 2.2 / (f + 1.2 × (0.25 + 0.75 × |D| / avgdl)),
-// N the documents in the index (error records too), n(t) those holding t, |D| the tokens of the
+// BM25 exactly as FTS5's bm25(documents_fts, 4.0, 1.0): for each phrase p (in query order),
+//   idf(p) = ln((N - n(p) + 0.5) / (n(p) + 0.5)), at least 1e-6,
+//   f(p,D) = 4 × (occurrences in the title) + (occurrences in the text),
+//   score  = -Σ idf(p) × f × 2.2 / (f + 1.2 × (0.25 + 0.75 × |D| / avgdl)),
+// N the documents in the index (error records too), n(p) those holding p, |D| the tokens of the
 // document's title and text, avgdl the mean |D|. Ties go to the lower id, as ORDER BY bm25, id.
+// A word's f and n come from the postings. A phrase of several words needs positions, which the
+// postings do not keep: its matches (and so n) come from FTS5 (rowids only, ~60 ns a match, no
+// bm25), f is bounded above by the postings (4 × min title count + min text count of its
+// words), the candidates are ranked by that bound, and the exact f is asked of FTS5
+// (sagsindeks_freqs, one row at a time) for candidates in that order until no bound can beat
+// the page: the same page as bm25 over every match, at the cost of a few rows.
 // Cost: O(N) for the norms plus O(Σ n(t)) for the postings; facets add O(N) for the cards.
 class Accelerator {
  public:

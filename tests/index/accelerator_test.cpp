@@ -88,6 +88,36 @@ std::vector<std::string> words_of(const std::string& dir, size_t n) {
   return out;
 }
 
+// Pairs of adjacent words of the texts under `dir`, as quoted phrases, in a fixed pseudo-random order.
+std::vector<std::string> phrases_of(const std::string& dir, size_t n) {
+  std::vector<std::string> out;
+  std::vector<fs::path> files;
+  for (auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> all;
+  for (const auto& p : files) {
+    std::string t = read_file(p);
+    std::string prev, w;
+    for (size_t i = 0; i <= t.size(); ++i) {
+      unsigned char c = i < t.size() ? static_cast<unsigned char>(t[i]) : '.';
+      if (std::isalpha(c) || c >= 0x80) {
+        w += static_cast<char>(c);
+        continue;
+      }
+      if (!w.empty() && !prev.empty()) all.push_back("\"" + prev + " " + w + "\"");
+      prev = c == ' ' && !w.empty() ? w : "";
+      w.clear();
+    }
+  }
+  uint64_t x = 0x9E3779B97F4A7C15ull;
+  for (size_t i = 0; i < n && !all.empty(); ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    out.push_back(all[x % all.size()]);
+  }
+  return out;
+}
+
 // Writes `n` documents into `dir`: each a bundled document with a paragraph of another and a
 // serial word, so that lengths, term frequencies and posting lists vary.
 void make_docs(const std::string& dir, size_t n, const std::string& extra = "") {
@@ -107,7 +137,7 @@ void make_docs(const std::string& dir, size_t n, const std::string& extra = "") 
 }
 
 struct Outcome {
-  std::vector<std::pair<int64_t, double>> hits;
+  std::vector<std::pair<int64_t, double>> hits, top, page;  // all; the first 10; 7 from the 4th
   Facets facets;
   int64_t count = 0;
 };
@@ -120,6 +150,15 @@ Outcome answer(CorpusIndex& ix, const Filter& f) {
   EXPECT_TRUE(h.ok()) << f.text << ": " << (h.ok() ? "" : h.error().message);
   if (h.ok())
     for (const auto& x : *h) o.hits.push_back({x.id, x.score});
+  // The short pages a person asks for, where a bound may stop the ranking early.
+  for (auto [off, lim, out] : {std::tuple{0, 10, &o.top}, std::tuple{3, 7, &o.page}}) {
+    so.offset = static_cast<size_t>(off);
+    so.limit = static_cast<size_t>(lim);
+    auto p = ix.search(f, so);
+    EXPECT_TRUE(p.ok());
+    if (p.ok())
+      for (const auto& x : *p) out->push_back({x.id, x.score});
+  }
   auto fc = ix.facets(f);
   EXPECT_TRUE(fc.ok());
   if (fc.ok()) o.facets = *fc;
@@ -130,10 +169,13 @@ Outcome answer(CorpusIndex& ix, const Filter& f) {
 }
 
 void expect_same(const Outcome& fast, const Outcome& ref, const std::string& what) {
-  ASSERT_EQ(fast.hits.size(), ref.hits.size()) << what;
-  for (size_t i = 0; i < ref.hits.size(); ++i) {
-    EXPECT_EQ(fast.hits[i].first, ref.hits[i].first) << what << " rank " << i;
-    EXPECT_DOUBLE_EQ(fast.hits[i].second, ref.hits[i].second) << what << " rank " << i;
+  for (auto [a, b, name] : {std::tuple{&fast.hits, &ref.hits, "all"}, std::tuple{&fast.top, &ref.top, "top 10"},
+                            std::tuple{&fast.page, &ref.page, "page 4-10"}}) {
+    ASSERT_EQ(a->size(), b->size()) << what << " " << name;
+    for (size_t i = 0; i < b->size(); ++i) {
+      EXPECT_EQ((*a)[i].first, (*b)[i].first) << what << " " << name << " rank " << i;
+      EXPECT_DOUBLE_EQ((*a)[i].second, (*b)[i].second) << what << " " << name << " rank " << i;
+    }
   }
   EXPECT_EQ(fast.count, ref.count) << what;
   EXPECT_EQ(fast.facets.total, ref.facets.total) << what;
@@ -217,8 +259,15 @@ TEST(Accelerator, Issue5_FastPathEqualsFts5Bm25) {
   for (const char* w : {"kommune", "borgmester", "venlig", "hilsen", "dispensation", "Ærø", "lbnr7"}) words.push_back(w);
   size_t used = compare_all(db, words, "fresh");
   EXPECT_GT(used, words.size() / 2) << "the accelerator answered too few plain-word queries";
-  // The top of a common word, the shape the benchmark times.
+  // Phrases: matches from FTS5, ranked by the postings' bound and settled exactly.
+  auto phrases = phrases_of(t / "docs", 30);
+  phrases.push_back("\"venlig hilsen\"");
+  phrases.push_back("\"kære borgmester\"");
+  EXPECT_GT(compare_all(db, phrases, "phrases"), phrases.size() / 2);
   Filter f;
+  f.text = "\"venlig hilsen\"";
+  EXPECT_TRUE(accelerated(db, f));
+  // The top of a common word, the shape the benchmark times.
   f.text = "kommune";
   EXPECT_TRUE(accelerated(db, f));
 }
@@ -227,9 +276,15 @@ TEST(Accelerator, QueryShapesItLeavesToFts5) {
   DanishTokenizer tok;
   EXPECT_TRUE(parse_simple_query("kommune", tok));
   EXPECT_TRUE(parse_simple_query("  frisættelse ældreområdet ", tok));
-  EXPECT_EQ(parse_simple_query("Kommunerne Ærø", tok)->terms, (std::vector<std::string>{"kommun", "ærø"}));
-  for (const char* q : {"\"venlig hilsen\"", "frikommune*", "a OR b", "a AND b", "a NOT b", "NEAR(a b)", "title: x",
-                        "(a b)", "\"2020-11222\"", "a+b", "^a", "", "   "})
+  EXPECT_EQ(parse_simple_query("Kommunerne Ærø", tok)->terms(), (std::vector<std::string>{"kommun", "ærø"}));
+  auto p = parse_simple_query("\"Venlig hilsen\" borgmester \"2020-11222\"", tok);
+  ASSERT_TRUE(p);
+  ASSERT_EQ(p->phrases.size(), 3u);
+  EXPECT_EQ(p->phrases[0].terms, (std::vector<std::string>{"ven", "hils"}));
+  EXPECT_EQ(p->phrases[0].fts, "\"Venlig hilsen\"");
+  EXPECT_EQ(p->phrases[2].terms, (std::vector<std::string>{"2020", "11222"}));
+  for (const char* q : {"frikommune*", "\"venlig hilsen\"*", "a OR b", "a AND b", "a NOT b", "NEAR(a b)", "title: x",
+                        "(a b)", "\"a \"\"b\"", "\"a\"b", "\"open", "a+b", "^a", "\"\"", "\" . \"", "", "   "})
     EXPECT_FALSE(parse_simple_query(q, tok)) << q;
 }
 
