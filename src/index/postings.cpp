@@ -101,6 +101,72 @@ struct SvEq {
   bool operator()(std::string_view a, std::string_view b) const { return a == b; }
 };
 
+// Strings numbered in order of insertion, found by an open-addressing table of (hash, number):
+// one probe into a flat array per token, where std::unordered_map took a node and a bucket
+// (cache misses that made counting a document's terms 4x the cost of tokenizing it).
+class StringIds {
+ public:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  uint32_t find(std::string_view s) const {
+    if (slots_.empty()) return kNone;
+    uint32_t h = hash(s);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& x = slots_[i];
+      if (x.id == 0) return kNone;
+      if (x.hash == h && strings_[x.id - 1] == s) return x.id - 1;
+    }
+  }
+  // The number of s, added when new (`added` says which).
+  uint32_t insert(std::string_view s, bool& added) {
+    if ((strings_.size() + 1) * 2 > slots_.size()) grow();
+    uint32_t h = hash(s);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      Slot& x = slots_[i];
+      if (x.id == 0) {
+        strings_.emplace_back(s);
+        x = {h, static_cast<uint32_t>(strings_.size())};
+        added = true;
+        return x.id - 1;
+      }
+      if (x.hash == h && strings_[x.id - 1] == s) {
+        added = false;
+        return x.id - 1;
+      }
+    }
+  }
+  const std::string& operator[](uint32_t id) const { return strings_[id]; }
+  size_t size() const { return strings_.size(); }
+  void clear() {
+    strings_.clear();
+    slots_.clear();
+    mask_ = 0;
+  }
+
+ private:
+  struct Slot {
+    uint32_t hash, id;  // id 0: empty, else number + 1
+  };
+  static uint32_t hash(std::string_view s) {  // FNV-1a
+    uint32_t h = 2166136261u;
+    for (unsigned char c : s) h = (h ^ c) * 16777619u;
+    return h;
+  }
+  void grow() {
+    size_t n = std::max<size_t>(1024, slots_.size() * 2);
+    slots_.assign(n, Slot{0, 0});
+    mask_ = n - 1;
+    for (uint32_t id = 0; id < strings_.size(); ++id) {
+      uint32_t h = hash(strings_[id]);
+      size_t i = h & mask_;
+      while (slots_[i].id != 0) i = (i + 1) & mask_;
+      slots_[i] = {h, id + 1};
+    }
+  }
+  std::vector<std::string> strings_;
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
+
 bool iso_date(const std::string& s, uint32_t& out) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   uint32_t v = 0;
@@ -123,9 +189,10 @@ struct PostingsWriter::Impl {
   bool loaded = false;
   bool disabled = false;
   int64_t generation = 0;  // last written
+  int64_t rows = 0, tokens = 0;  // documents and their tokens (N and N × avgdl of bm25)
 
-  std::unordered_map<std::string, uint32_t, SvHash, SvEq> term_index;
-  std::vector<std::pair<std::string, std::vector<Entry>>> pend;
+  StringIds terms;                       // this batch's terms
+  std::vector<std::vector<Entry>> pend;  // their entries, by term number
   std::unordered_set<uint32_t> batch_docs;
 
   struct Block {
@@ -140,7 +207,7 @@ struct PostingsWriter::Impl {
   std::unordered_map<std::string, uint16_t> dict[4];
   uint32_t next_code[4] = {1, 1, 1, 1};
   std::vector<std::tuple<int, uint16_t, std::string>> new_dict;
-  std::unordered_set<std::string, SvHash, SvEq> surfaces_seen;
+  StringIds surfaces_seen;
   std::vector<std::string> new_surfaces;
 
   explicit Impl(sqlite3* d) : db(d) {}
@@ -148,12 +215,16 @@ struct PostingsWriter::Impl {
   int load() {
     if (loaded) return SQLITE_OK;
     {
-      Stmt st(db, "SELECT key, value FROM meta WHERE key IN ('search_generation', 'search_disabled')");
+      Stmt st(db, "SELECT key, value FROM meta WHERE key IN ('search_generation', 'search_disabled', 'search_rows', "
+                  "'search_tokens')");
       if (st.rc != SQLITE_OK) return st.rc;
       while (sqlite3_step(st.st) == SQLITE_ROW) {
         std::string k = reinterpret_cast<const char*>(sqlite3_column_text(st.st, 0));
-        if (k == "search_generation") generation = sqlite3_column_int64(st.st, 1);
-        else disabled = sqlite3_column_int64(st.st, 1) != 0;
+        int64_t v = sqlite3_column_int64(st.st, 1);
+        if (k == "search_generation") generation = v;
+        else if (k == "search_rows") rows = v;
+        else if (k == "search_tokens") tokens = v;
+        else disabled = v != 0;
       }
     }
     {
@@ -185,7 +256,7 @@ struct PostingsWriter::Impl {
     k.type.assign(kBlockSize, 0);
     k.year.assign(kBlockSize, 0);
     k.munis.assign(kBlockSize, {});
-    Stmt st(db, "SELECT col, data FROM search_columns WHERE block = ?");
+    Stmt st(db, "SELECT id >> 32, data FROM search_columns WHERE id IN (?1, ?1 + (1 << 32), ?1 + (2 << 32), ?1 + (3 << 32))");
     if ((rc = st.rc) != SQLITE_OK) return nullptr;
     sqlite3_bind_int64(st.st, 1, b);
     while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
@@ -257,23 +328,16 @@ struct PostingsWriter::Impl {
       if (!s || s->empty()) return;
       tok.tokenize(*s, TokenMode::document, [&](const Token& k) {
         if (k.colocated) {
-          if (!surfaces_seen.count(k.text)) {
-            surfaces_seen.emplace(k.text);
-            new_surfaces.emplace_back(k.text);
-          }
+          bool added = false;
+          surfaces_seen.insert(k.text, added);
+          if (added) new_surfaces.emplace_back(k.text);
           return 0;
         }
         ++len;
-        auto it = term_index.find(k.text);
-        uint32_t ti;
-        if (it == term_index.end()) {
-          ti = static_cast<uint32_t>(pend.size());
-          pend.emplace_back(std::string(k.text), std::vector<Entry>{});
-          term_index.emplace(std::string(k.text), ti);
-        } else {
-          ti = it->second;
-        }
-        auto& es = pend[ti].second;
+        bool added = false;
+        uint32_t ti = terms.insert(k.text, added);
+        if (added) pend.emplace_back();
+        auto& es = pend[ti];
         if (es.empty() || es.back().doc != id) es.push_back({id, 0, 0});
         ++(title ? es.back().tt : es.back().tx);
         return 0;
@@ -281,6 +345,12 @@ struct PostingsWriter::Impl {
     };
     column(d.title, true);
     column(d.text, false);
+    if (b->ver[slot]) {  // replaced: its old length leaves the totals
+      --rows;
+      tokens -= b->len[slot];
+    }
+    ++rows;
+    tokens += std::min(len, ~kOkBit);
     b->ver[slot] = static_cast<uint32_t>(generation + 1);
     b->len[slot] = std::min(len, ~kOkBit);
     b->ok[slot] = d.ok ? 1 : 0;
@@ -306,18 +376,16 @@ struct PostingsWriter::Impl {
     Block* b = block(id >> kBlockShift, rc);
     if (!b) return rc;
     uint32_t slot = id & (kBlockSize - 1);
+    if (b->ver[slot]) {
+      --rows;
+      tokens -= b->len[slot];
+    }
     b->ver[slot] = b->len[slot] = b->date[slot] = 0;
     b->ok[slot] = 0;
     b->type[slot] = b->year[slot] = 0;
     b->munis[slot].clear();
     b->dirty = true;
     return SQLITE_OK;
-  }
-
-  // The generation an id's entries must carry to be current (0: none).
-  uint32_t ver_of(uint32_t id, int& rc) {
-    Block* b = block(id >> kBlockShift, rc);
-    return b ? b->ver[id & (kBlockSize - 1)] : 0;
   }
 
   int flush() {
@@ -336,18 +404,20 @@ struct PostingsWriter::Impl {
       // Terms in key order: the b-tree is written front to back instead of at random pages.
       std::vector<uint32_t> order(pend.size());
       for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-      std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return pend[a].first < pend[b].first; });
-      Stmt last(db, "SELECT hi, lo, n, data FROM search_postings WHERE term = ? ORDER BY hi DESC LIMIT 1");
-      Stmt del(db, "DELETE FROM search_postings WHERE term = ? AND hi = ?");
-      Stmt ins(db, "INSERT INTO search_postings(term, hi, lo, n, data) VALUES (?, ?, ?, ?, ?)");
-      for (Stmt* s : {&last, &del, &ins})
+      std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return terms[a] < terms[b]; });
+      // Rows are keyed by (term, lo): extending the last row rewrites its payload in place.
+      Stmt last(db, "SELECT hi, lo, n, data FROM search_postings WHERE term = ? ORDER BY lo DESC LIMIT 1");
+      Stmt upd(db, "UPDATE search_postings SET hi = ?2, n = ?3, data = ?4 WHERE term = ?1 AND lo = ?5");
+      Stmt ins(db, "INSERT INTO search_postings(term, hi, n, data, lo) VALUES (?1, ?2, ?3, ?4, ?5)");
+      for (Stmt* s : {&last, &upd, &ins})
         if (s->rc != SQLITE_OK) return s->rc;
       std::string blob;
       std::vector<Entry> merged;
       for (uint32_t i : order) {
-        const std::string& term = pend[i].first;
-        std::vector<Entry>& fresh = pend[i].second;
+        const std::string& term = terms[i];
+        std::vector<Entry>& fresh = pend[i];
         int64_t lo = g;
+        bool extend = false;
         last.reset();
         sqlite3_bind_text(last.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
         rc = sqlite3_step(last.st);
@@ -356,50 +426,56 @@ struct PostingsWriter::Impl {
           // rewritten in this batch, so that its range may grow to g (postings.h, invariant).
           int64_t hi = sqlite3_column_int64(last.st, 0);
           lo = sqlite3_column_int64(last.st, 1);
+          // (A document of this batch has generation g > hi, or 0 when removed: dropped too.)
           merged.clear();
           int vrc = SQLITE_OK;
+          uint32_t cached = 0xFFFFFFFFu;
+          const Block* cb = nullptr;  // entries come in id order: mostly the same block
           bool ok = decode(sqlite3_column_blob(last.st, 3), sqlite3_column_bytes(last.st, 3),
                            [&](uint32_t doc, uint32_t tt, uint32_t tx) {
-                             if (batch_docs.count(doc)) return;
-                             uint32_t v = ver_of(doc, vrc);
+                             if ((doc >> kBlockShift) != cached) {
+                               cached = doc >> kBlockShift;
+                               cb = block(cached, vrc);
+                             }
+                             uint32_t v = cb ? cb->ver[doc & (kBlockSize - 1)] : 0;
                              if (v >= lo && v <= hi) merged.push_back({doc, tt, tx});
                            });
           if (vrc != SQLITE_OK) return vrc;
           if (!ok) return SQLITE_CORRUPT;
-          last.reset();
-          del.reset();
-          sqlite3_bind_text(del.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
-          sqlite3_bind_int64(del.st, 2, hi);
-          if ((rc = sqlite3_step(del.st)) != SQLITE_DONE) return rc;
+          extend = true;
+          auto by_id = [](const Entry& a, const Entry& b) { return a.doc < b.doc; };
+          if (!std::is_sorted(fresh.begin(), fresh.end(), by_id)) std::sort(fresh.begin(), fresh.end(), by_id);
+          size_t mid = merged.size();
           merged.insert(merged.end(), fresh.begin(), fresh.end());
-          std::sort(merged.begin(), merged.end(), [](const Entry& a, const Entry& b) { return a.doc < b.doc; });
+          std::inplace_merge(merged.begin(), merged.begin() + static_cast<long>(mid), merged.end(), by_id);
           encode(merged, blob);
           fresh.swap(merged);
         } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
           return rc;
         } else {
-          std::sort(fresh.begin(), fresh.end(), [](const Entry& a, const Entry& b) { return a.doc < b.doc; });
+          auto by_id = [](const Entry& a, const Entry& b) { return a.doc < b.doc; };
+          if (!std::is_sorted(fresh.begin(), fresh.end(), by_id)) std::sort(fresh.begin(), fresh.end(), by_id);
           encode(fresh, blob);
         }
         last.reset();
-        ins.reset();
-        sqlite3_bind_text(ins.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
-        sqlite3_bind_int64(ins.st, 2, g);
-        sqlite3_bind_int64(ins.st, 3, lo);
-        sqlite3_bind_int64(ins.st, 4, static_cast<int64_t>(fresh.size()));
-        sqlite3_bind_blob(ins.st, 5, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
-        if ((rc = sqlite3_step(ins.st)) != SQLITE_DONE) return rc;
+        Stmt& w = extend ? upd : ins;
+        w.reset();
+        sqlite3_bind_text(w.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(w.st, 2, g);
+        sqlite3_bind_int64(w.st, 3, static_cast<int64_t>(fresh.size()));
+        sqlite3_bind_blob(w.st, 4, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(w.st, 5, lo);
+        if ((rc = sqlite3_step(w.st)) != SQLITE_DONE) return rc;
       }
     }
     {
-      Stmt put(db, "INSERT OR REPLACE INTO search_columns(col, block, data) VALUES (?, ?, ?)");
+      Stmt put(db, "INSERT OR REPLACE INTO search_columns(id, data) VALUES (?, ?)");
       if (put.rc != SQLITE_OK) return put.rc;
       std::string buf;
       auto write = [&](int col, uint32_t b) {
         put.reset();
-        sqlite3_bind_int(put.st, 1, col);
-        sqlite3_bind_int64(put.st, 2, b);
-        sqlite3_bind_blob(put.st, 3, buf.data(), static_cast<int>(buf.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(put.st, 1, (static_cast<int64_t>(col) << 32) | b);
+        sqlite3_bind_blob(put.st, 2, buf.data(), static_cast<int>(buf.size()), SQLITE_STATIC);
         return sqlite3_step(put.st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
       };
       for (auto& [bn, b] : blocks) {
@@ -453,14 +529,17 @@ struct PostingsWriter::Impl {
       }
     }
     {
-      Stmt st(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('search_generation', ?)");
+      Stmt st(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('search_generation', ?1), ('search_rows', ?2), "
+                  "('search_tokens', ?3)");
       if (st.rc != SQLITE_OK) return st.rc;
       sqlite3_bind_int64(st.st, 1, g);
+      sqlite3_bind_int64(st.st, 2, rows);
+      sqlite3_bind_int64(st.st, 3, tokens);
       if ((rc = sqlite3_step(st.st)) != SQLITE_DONE) return rc;
     }
     generation = g;
     pend.clear();
-    term_index.clear();
+    terms.clear();
     batch_docs.clear();
     new_dict.clear();
     new_surfaces.clear();
@@ -484,7 +563,7 @@ int PostingsWriter::rebuild() {
   int rc = sqlite3_exec(db,
                         "DELETE FROM search_postings; DELETE FROM search_columns; DELETE FROM search_dict; "
                         "DELETE FROM search_surfaces; DELETE FROM meta WHERE key IN ('search_generation', "
-                        "'search_disabled');",
+                        "'search_disabled', 'search_rows', 'search_tokens');",
                         nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) return rc;
   delete impl_;
@@ -584,72 +663,93 @@ std::optional<SimpleQuery> parse_simple_query(std::string_view q, DanishTokenize
 
 namespace {
 
-// Every column block of one kind, into arrays indexed by document id.
+// The columns of the blocks a query touches, in arrays indexed by document id (blocks not read
+// stay zero: no document). Read with incremental blob I/O: one copy from the file's pages into
+// the array, where sqlite3_column_blob would assemble each block first and copy it again.
 struct Columns {
+  sqlite3* db = nullptr;
+  sqlite3_blob* blob = nullptr;
   uint32_t size = 0;  // ids [0, size)
   std::vector<uint32_t> ver, len;  // len holds kOkBit
-  std::vector<uint8_t> ok;
   std::vector<uint16_t> type, year;
   std::vector<uint32_t> date;
-  std::vector<uint32_t> moff;  // per id: [moff[id], moff[id + 1]) into mval
-  std::vector<uint16_t> mval;
-};
+  std::vector<std::vector<uint32_t>> moff;  // per block: offsets into mval[block]
+  std::vector<std::vector<uint16_t>> mval;
+  std::vector<uint8_t> loaded[4];  // per column, per block
+  std::vector<unsigned char> buf;
 
-int max_block(sqlite3* db, int64_t& out) {
-  Stmt st(db, "SELECT max(block) FROM search_columns WHERE col = 0");
-  if (st.rc != SQLITE_OK) return st.rc;
-  int rc = sqlite3_step(st.st);
-  if (rc != SQLITE_ROW) return rc;
-  out = sqlite3_column_type(st.st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st.st, 0);
-  return SQLITE_OK;
-}
-
-int load_col(sqlite3* db, int col, Columns& c) {
-  Stmt st(db, "SELECT block, data FROM search_columns WHERE col = ?");
-  if (st.rc != SQLITE_OK) return st.rc;
-  sqlite3_bind_int(st.st, 1, col);
-  int rc;
-  if (col == kMunis) {
-    c.moff.assign(static_cast<size_t>(c.size) + 1, 0);
-    c.mval.clear();
+  ~Columns() {
+    if (blob) sqlite3_blob_close(blob);
   }
-  // Blocks come in block order (the primary key), so the municipality lists append in id order.
-  uint32_t filled = 0;  // moff is filled for ids below this
-  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
-    int64_t b = sqlite3_column_int64(st.st, 0);
-    const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(st.st, 1));
-    size_t n = static_cast<size_t>(sqlite3_column_bytes(st.st, 1));
-    if (b < 0 || static_cast<uint64_t>(b + 1) * kBlockSize > c.size) continue;
-    size_t base = static_cast<size_t>(b) * kBlockSize;
-    if (col == kNorms) {
-      if (n != kBlockSize * 8) return SQLITE_CORRUPT;
-      std::memcpy(&c.ver[base], p, kBlockSize * 4);
-      std::memcpy(&c.len[base], p + kBlockSize * 4, kBlockSize * 4);
-    } else if (col == kCard) {
-      if (n != kBlockSize * 5) return SQLITE_CORRUPT;
-      std::memcpy(&c.type[base], p + kBlockSize, kBlockSize * 2);
-      std::memcpy(&c.year[base], p + kBlockSize * 3, kBlockSize * 2);
-    } else if (col == kDate) {
-      if (n != kBlockSize * 4) return SQLITE_CORRUPT;
-      std::memcpy(&c.date[base], p, kBlockSize * 4);
-    } else if (col == kMunis) {
-      if (n < (kBlockSize + 1) * 4) return SQLITE_CORRUPT;
-      std::vector<uint32_t> off(kBlockSize + 1);
-      std::memcpy(off.data(), p, off.size() * 4);
-      size_t nv = (n - off.size() * 4) / 2;
-      if (off[kBlockSize] > nv) return SQLITE_CORRUPT;
-      auto start = static_cast<uint32_t>(c.mval.size());
-      for (uint32_t i = filled; i <= base; ++i) c.moff[i] = start;  // ids of absent blocks: none
-      c.mval.resize(start + off[kBlockSize]);
-      std::memcpy(c.mval.data() + start, p + off.size() * 4, off[kBlockSize] * 2);
-      for (uint32_t i = 0; i < kBlockSize; ++i) c.moff[base + i] = start + std::min(off[i], off[kBlockSize]);
-      filled = static_cast<uint32_t>(base + kBlockSize);
+  // Reads column `col` of block `b` into buf; false with rc set on an error, true and an empty
+  // buf when the block has no row.
+  bool read(int col, uint32_t b, int& rc) {
+    int64_t id = (static_cast<int64_t>(col) << 32) | b;
+    rc = blob ? sqlite3_blob_reopen(blob, id) : sqlite3_blob_open(db, "main", "search_columns", "data", id, 0, &blob);
+    buf.clear();
+    if (rc != SQLITE_OK) {
+      // A missing row (SQLITE_ERROR) is a block without documents; the handle is spent either way.
+      if (blob) sqlite3_blob_close(blob);
+      blob = nullptr;
+      if (rc == SQLITE_ERROR) rc = SQLITE_OK;
+      return rc == SQLITE_OK;
     }
+    buf.resize(static_cast<size_t>(sqlite3_blob_bytes(blob)));
+    rc = buf.empty() ? SQLITE_OK : sqlite3_blob_read(blob, buf.data(), static_cast<int>(buf.size()), 0);
+    return rc == SQLITE_OK;
   }
-  if (col == kMunis)
-    for (uint32_t i = filled; i <= c.size; ++i) c.moff[i] = static_cast<uint32_t>(c.mval.size());
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
+  // Reads column `col` of every block flagged in `want` (by block) not read yet.
+  int load(int col, const std::vector<uint8_t>& want) {
+    auto& done = loaded[col];
+    if (done.empty()) done.assign(want.size(), 0);
+    for (uint32_t b = 0; b < want.size(); ++b) {
+      if (!want[b] || done[b]) continue;
+      done[b] = 1;
+      int rc;
+      size_t base = static_cast<size_t>(b) * kBlockSize;
+      if (col == kNorms) {
+        // Straight into ver and len: the two halves of the blob.
+        int64_t id = (static_cast<int64_t>(col) << 32) | b;
+        rc = blob ? sqlite3_blob_reopen(blob, id) : sqlite3_blob_open(db, "main", "search_columns", "data", id, 0, &blob);
+        if (rc != SQLITE_OK) {
+          if (blob) sqlite3_blob_close(blob);
+          blob = nullptr;
+          if (rc == SQLITE_ERROR) continue;
+          return rc;
+        }
+        if (sqlite3_blob_bytes(blob) != static_cast<int>(kBlockSize * 8)) return SQLITE_CORRUPT;
+        if ((rc = sqlite3_blob_read(blob, &ver[base], kBlockSize * 4, 0)) != SQLITE_OK) return rc;
+        if ((rc = sqlite3_blob_read(blob, &len[base], kBlockSize * 4, kBlockSize * 4)) != SQLITE_OK) return rc;
+        continue;
+      }
+      if (!read(col, b, rc)) return rc;
+      if (buf.empty()) continue;
+      const unsigned char* p = buf.data();
+      size_t n = buf.size();
+      if (col == kCard) {
+        if (n != kBlockSize * 5) return SQLITE_CORRUPT;
+        std::memcpy(&type[base], p + kBlockSize, kBlockSize * 2);
+        std::memcpy(&year[base], p + kBlockSize * 3, kBlockSize * 2);
+      } else if (col == kDate) {
+        if (n != kBlockSize * 4) return SQLITE_CORRUPT;
+        std::memcpy(&date[base], p, kBlockSize * 4);
+      } else if (col == kMunis) {
+        if (n < (kBlockSize + 1) * 4) return SQLITE_CORRUPT;
+        auto& off = moff[b];
+        off.resize(kBlockSize + 1);
+        std::memcpy(off.data(), p, off.size() * 4);
+        size_t nv = (n - off.size() * 4) / 2;
+        if (off[kBlockSize] > nv) return SQLITE_CORRUPT;
+        for (uint32_t i = 0; i < kBlockSize; ++i)
+          if (off[i] > off[i + 1]) return SQLITE_CORRUPT;
+        auto& val = mval[b];
+        val.resize(nv);
+        std::memcpy(val.data(), p + off.size() * 4, nv * 2);
+      }
+    }
+    return SQLITE_OK;
+  }
+};
 
 struct Posting {
   uint32_t doc;
@@ -672,10 +772,19 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   if (!f.from.empty() && !bound(f.from, false, from)) return r;
   if (!f.to.empty() && !bound(f.to, true, to)) return r;
   bool dated = !f.from.empty() || !f.to.empty();
+  int64_t nrow = 0, ntok = 0;
   {
-    Stmt st(db_, "SELECT value FROM meta WHERE key = 'search_disabled'");
+    Stmt st(db_, "SELECT key, value FROM meta WHERE key IN ('search_disabled', 'search_rows', 'search_tokens')");
     if (st.rc != SQLITE_OK) return err(st.rc);
-    if (sqlite3_step(st.st) == SQLITE_ROW && sqlite3_column_int(st.st, 0) != 0) return r;
+    bool totals = false;
+    while (sqlite3_step(st.st) == SQLITE_ROW) {
+      std::string k = reinterpret_cast<const char*>(sqlite3_column_text(st.st, 0));
+      int64_t v = sqlite3_column_int64(st.st, 1);
+      if (k == "search_disabled" && v != 0) return r;
+      if (k == "search_rows") nrow = v, totals = true;
+      if (k == "search_tokens") ntok = v;
+    }
+    if (!totals) return r;  // nothing written yet: FTS5 answers (and knows there is nothing)
   }
   {
     // A query stem that is also some word's indexed surface form matches that word in FTS5.
@@ -714,64 +823,106 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   }
 
   Columns c;
+  c.db = db_;
   {
-    int64_t mb = -1;
-    if (int rc = max_block(db_, mb)) return err(rc);
+    Stmt st(db_, "SELECT max(id) FROM search_columns WHERE id < (1 << 32)");  // the last block of norms
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    if (sqlite3_step(st.st) != SQLITE_ROW) return err(sqlite3_errcode(db_));
+    int64_t mb = sqlite3_column_type(st.st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st.st, 0);
     c.size = static_cast<uint32_t>((mb + 1) * kBlockSize);
   }
+  const auto nblocks = static_cast<size_t>(c.size >> kBlockShift);
   c.ver.assign(c.size, 0);
   c.len.assign(c.size, 0);
-  if (int rc = load_col(db_, kNorms, c)) return err(rc);
-  int64_t nrow = 0, ntok = 0;
-  for (uint32_t i = 0; i < c.size; ++i)
-    if (c.ver[i]) {
-      ++nrow;
-      ntok += c.len[i] & ~kOkBit;
-    }
   r.used = true;
-  if (nrow == 0) {
+  if (nrow <= 0 || ntok < 0) {
     if (want_facets) r.facets = AccelFacets{};
     return r;
   }
   const double avgdl = static_cast<double>(ntok) / static_cast<double>(nrow);
 
-  // Postings of each term, current entries only: (id, title count, text count).
-  std::unordered_map<std::string, std::vector<Entry>> postings;
+  // Postings of each term, decoded with their rows' generation ranges; then the norms of the
+  // blocks they touch; then the current entries only, straight into what the phrases need:
+  // f for a one-word phrase, the title and text counts for the words of longer phrases.
+  struct Raw {
+    std::vector<Entry> entries;
+    std::vector<std::tuple<size_t, uint32_t, uint32_t>> rows;  // first entry, lo, hi
+  };
+  std::unordered_map<std::string, Raw> raw;
+  std::vector<uint8_t> want(nblocks, 0);
   {
-    Stmt st(db_, "SELECT lo, hi, data FROM search_postings WHERE term = ?");
+    Stmt st(db_, "SELECT lo, hi, n, data FROM search_postings WHERE term = ?");
     if (st.rc != SQLITE_OK) return err(st.rc);
     for (const auto& t : q.terms()) {
-      if (postings.count(t)) continue;
-      auto& out = postings[t];
+      if (raw.count(t)) continue;
+      Raw& out = raw[t];
       st.reset();
       sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
       int rc;
       while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
         auto lo = static_cast<uint32_t>(sqlite3_column_int64(st.st, 0));
         auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
-        bool ok = decode(sqlite3_column_blob(st.st, 2), sqlite3_column_bytes(st.st, 2),
+        auto n = static_cast<size_t>(std::max<int64_t>(0, sqlite3_column_int64(st.st, 2)));
+        out.rows.emplace_back(out.entries.size(), lo, hi);
+        out.entries.reserve(out.entries.size() + n);
+        uint32_t last_block = 0xFFFFFFFFu;
+        bool ok = decode(sqlite3_column_blob(st.st, 3), sqlite3_column_bytes(st.st, 3),
                          [&](uint32_t doc, uint32_t tt, uint32_t tx) {
-                           if (doc < c.size && c.ver[doc] >= lo && c.ver[doc] <= hi) out.push_back({doc, tt, tx});
+                           if (doc >= c.size) return;  // past the last block: no such document
+                           out.entries.push_back({doc, tt, tx});
+                           if ((doc >> kBlockShift) != last_block) want[last_block = doc >> kBlockShift] = 1;
                          });
         if (!ok) return Error{"corrupt", "search accelerator: a damaged postings row (run 'sagsindeks check --reindex')"};
       }
       if (rc != SQLITE_DONE) return err(rc);
     }
   }
+  if (int rc = c.load(kNorms, want)) return err(rc);
+  std::unordered_map<std::string, std::vector<Posting>> freq;   // words standing alone
+  std::unordered_map<std::string, std::vector<Entry>> counts;   // words of longer phrases
+  for (const auto& ph : q.phrases)
+    for (const auto& t : ph.terms) {
+      if (ph.terms.size() == 1) freq[t];
+      else counts[t];
+    }
+  for (auto& [t, rw] : raw) {
+    auto fi = freq.find(t);
+    auto ci = counts.find(t);
+    std::vector<Posting>* fo = fi == freq.end() ? nullptr : &fi->second;
+    std::vector<Entry>* co = ci == counts.end() ? nullptr : &ci->second;
+    if (fo) fo->reserve(rw.entries.size());
+    if (co) co->reserve(rw.entries.size());
+    const uint32_t* ver = c.ver.data();
+    for (size_t k = 0; k < rw.rows.size(); ++k) {
+      auto [first, lo, hi] = rw.rows[k];
+      size_t end = k + 1 < rw.rows.size() ? std::get<0>(rw.rows[k + 1]) : rw.entries.size();
+      for (size_t j = first; j < end; ++j) {
+        const Entry& e = rw.entries[j];
+        if (ver[e.doc] < lo || ver[e.doc] > hi) continue;  // stale or gone
+        if (fo) fo->push_back({e.doc, 4.0 * e.tt + 1.0 * e.tx});
+        if (co) co->push_back(e);
+      }
+    }
+    rw.entries = {};
+  }
   // Per phrase: its matches with f(p, D), exact for a word, an upper bound for a longer phrase.
-  std::vector<std::vector<Posting>> lists(q.phrases.size());
-  bool bounded = false;  // some f is only a bound: the page is settled by exact_freqs below
+  std::vector<const std::vector<Posting>*> lists(q.phrases.size());
+  std::vector<std::vector<Posting>> bounds;  // of the longer phrases
+  bounds.reserve(q.phrases.size());
+  bool bounded = false;  // some f is only a bound: the page is settled by exact_score below
   for (size_t i = 0; i < q.phrases.size(); ++i) {
     const auto& ph = q.phrases[i];
-    auto& out = lists[i];
     if (ph.terms.size() == 1) {
-      for (const auto& e : postings[ph.terms[0]]) out.push_back({e.doc, 4.0 * e.tt + 1.0 * e.tx});
+      lists[i] = &freq[ph.terms[0]];
       continue;
     }
     bounded = true;
+    bounds.emplace_back();
+    auto& out = bounds.back();
+    lists[i] = &out;
     std::vector<uint32_t> mt(c.size, 0xFFFFFFFFu), mx(c.size, 0xFFFFFFFFu);
     for (const auto& t : ph.terms)
-      for (const auto& e : postings[t]) {
+      for (const auto& e : counts[t]) {
         mt[e.doc] = std::min(mt[e.doc], e.tt);
         mx[e.doc] = std::min(mx[e.doc], e.tx);
       }
@@ -797,27 +948,27 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   };
   std::vector<double> idf(q.phrases.size());
   for (size_t i = 0; i < q.phrases.size(); ++i) {
-    auto n = static_cast<double>(lists[i].size());
+    auto n = static_cast<double>(lists[i]->size());
     double v = std::log((static_cast<double>(nrow) - n + 0.5) / (n + 0.5));
     idf[i] = v <= 0.0 ? 1e-6 : v;
   }
   std::vector<AccelHit> matches;
   if (q.phrases.size() == 1) {
-    matches.reserve(lists[0].size());
-    for (const auto& p : lists[0]) matches.push_back({p.doc, -(0.0 + term_score(idf[0], p.f, p.doc))});
+    matches.reserve(lists[0]->size());
+    for (const auto& p : *lists[0]) matches.push_back({p.doc, -(0.0 + term_score(idf[0], p.f, p.doc))});
   } else {
     std::vector<double> acc(c.size, 0.0);
     std::vector<uint8_t> seen(c.size, 0);
     const size_t k = q.phrases.size();
     for (size_t i = 0; i < k; ++i) {
       auto want = static_cast<uint8_t>(i);
-      for (const auto& p : lists[i])
+      for (const auto& p : *lists[i])
         if (seen[p.doc] == want) {
           seen[p.doc] = static_cast<uint8_t>(i + 1);
           acc[p.doc] += term_score(idf[i], p.f, p.doc);
         }
     }
-    for (const auto& p : lists[k - 1])
+    for (const auto& p : *lists[k - 1])
       if (seen[p.doc] == k) matches.push_back({p.doc, -acc[p.doc]});
   }
   // The exact score of one match, f of every phrase from FTS5 (sagsindeks_freqs: bm25's own
@@ -843,16 +994,17 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   if (bounded && exact.rc != SQLITE_OK) return err(exact.rc);
 
   // Filters: ok (in the norms), then cards, dates and facts as asked.
-  bool carded = !types.empty() || !f.types.empty() || want_facets;
+  bool carded = !f.types.empty() || want_facets;
+  std::vector<uint8_t> hit_blocks(nblocks, 0);
+  for (const auto& m : matches) hit_blocks[static_cast<size_t>(m.id) >> kBlockShift] = 1;
   if (carded) {
-    c.ok.assign(c.size, 0);
     c.type.assign(c.size, 0);
     c.year.assign(c.size, 0);
-    if (int rc = load_col(db_, kCard, c)) return err(rc);
+    if (int rc = c.load(kCard, hit_blocks)) return err(rc);
   }
   if (dated) {
     c.date.assign(c.size, 0);
-    if (int rc = load_col(db_, kDate, c)) return err(rc);
+    if (int rc = c.load(kDate, hit_blocks)) return err(rc);
   }
   std::vector<uint8_t> allowed;  // from fact filters, when any
   if (fact_ids) {
@@ -876,15 +1028,20 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   r.total = static_cast<int64_t>(kept);
 
   if (want_facets) {
-    c.moff.clear();
-    if (int rc = load_col(db_, kMunis, c)) return err(rc);
+    c.moff.assign(nblocks, {});
+    c.mval.assign(nblocks, {});
+    if (int rc = c.load(kMunis, hit_blocks)) return err(rc);
     std::vector<int64_t> nt(names[kType].size() + 1, 0), ny(names[kYear].size() + 1, 0),
         nm(names[kMunicipality].size() + 1, 0);
     for (const auto& m : matches) {
       auto d = static_cast<uint32_t>(m.id);
       ++nt[std::min<size_t>(c.type[d], nt.size() - 1)];
       ++ny[std::min<size_t>(c.year[d], ny.size() - 1)];
-      for (uint32_t j = c.moff[d]; j < c.moff[d + 1]; ++j) ++nm[std::min<size_t>(c.mval[j], nm.size() - 1)];
+      const auto& off = c.moff[d >> kBlockShift];
+      if (off.empty()) continue;
+      const auto& val = c.mval[d >> kBlockShift];
+      uint32_t slot = d & (kBlockSize - 1);
+      for (uint32_t j = off[slot]; j < off[slot + 1]; ++j) ++nm[std::min<size_t>(val[j], nm.size() - 1)];
     }
     AccelFacets fc;
     fc.total = r.total;
@@ -929,10 +1086,19 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     settled.resize(std::min(settled.size(), want));
     r.page.assign(settled.begin() + static_cast<long>(std::min(offset, settled.size())), settled.end());
   } else if (limit > 0 && offset < matches.size()) {
+    // The best `end` in one pass with a heap (worst on top): most matches lose one comparison
+    // with the heap's worst, instead of partitioning every match.
     size_t end = std::min(matches.size(), offset + limit);
-    if (end < matches.size()) std::nth_element(matches.begin(), matches.begin() + static_cast<long>(end), matches.end(), better);
-    std::sort(matches.begin(), matches.begin() + static_cast<long>(end), better);
-    r.page.assign(matches.begin() + static_cast<long>(offset), matches.begin() + static_cast<long>(end));
+    std::vector<AccelHit> heap(matches.begin(), matches.begin() + static_cast<long>(end));
+    std::make_heap(heap.begin(), heap.end(), better);
+    for (size_t i = end; i < matches.size(); ++i)
+      if (better(matches[i], heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), better);
+        heap.back() = matches[i];
+        std::push_heap(heap.begin(), heap.end(), better);
+      }
+    std::sort(heap.begin(), heap.end(), better);
+    r.page.assign(heap.begin() + static_cast<long>(offset), heap.end());
   }
   return r;
 }

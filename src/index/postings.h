@@ -9,14 +9,15 @@
 //   auto r = acc.run(*q, filter, need);            // matches, BM25 scores, facets
 //
 // What is stored (schema 3, all in the index file, written in the documents' transactions):
-//   search_postings(term, hi, lo, data)  per term, rows of entries (document id, title and text
+//   search_postings(term, lo, hi, n, data)  per term, rows of entries (document id, title and text
 //       term frequencies), ids delta-coded varints, sorted within a row. A row covers the write
 //       generations [lo, hi]; an entry is current iff its document's generation (search_columns)
 //       lies in [lo, hi] (the invariant kept by PostingsWriter::flush: an entry is written with
 //       its document's new generation, and a row is only extended after dropping entries that
 //       are no longer current). So a replaced or deleted document's old entries are never read
 //       as hits, without rewriting every row that held them.
-//   search_columns(col, block, data)  per block of 4096 document ids, fixed arrays:
+//   search_columns(id, data)  id = column << 32 | block; per block of 4096 document ids, arrays
+//       (read with incremental blob I/O straight into the query's arrays, blocks with matches only):
 //       col 0 norms: generation u32 (0: no such document), length in tokens u32 (title + text,
 //                    FTS5's xColumnSize(-1));
 //       col 1 card:  ok u8, type code u16, year code u16 (codes: search_dict; 0: NULL);
@@ -26,7 +27,8 @@
 //   search_surfaces(term)  every colocated surface form indexed (a word whose lower case is not its
 //       own stem); FTS5 matches a query stem against those too, so a query term found here is
 //       left to FTS5 (see Accelerator::run).
-//   meta 'search_generation'  the last generation written.
+//   meta 'search_generation'  the last generation written; 'search_rows', 'search_tokens' the
+//       documents and their tokens (FTS5's row count and total size, for N and avgdl).
 // Cost: ingest tokenizes each document a second time (the FTS5 tokenizer's work, ~1/70 s per MB)
 // and rewrites the last row of every term it touches once per batch (rows end at kRowEntries
 // entries, so a common term has one row per ~kRowEntries documents). A query reads the norms of
@@ -56,9 +58,8 @@ inline constexpr uint32_t kDateNotIso = 0xFFFFFFFFu;
 // The tables of the accelerator; part of the index schema (store.cpp, and its migration 2 → 3).
 inline constexpr const char* kPostingsSchemaSql =
     "CREATE TABLE search_postings(term TEXT NOT NULL, hi INTEGER NOT NULL, lo INTEGER NOT NULL, n INTEGER NOT NULL,"
-    " data BLOB NOT NULL, PRIMARY KEY(term, hi)) WITHOUT ROWID;\n"
-    "CREATE TABLE search_columns(col INTEGER NOT NULL, block INTEGER NOT NULL, data BLOB NOT NULL,"
-    " PRIMARY KEY(col, block)) WITHOUT ROWID;\n"
+    " data BLOB NOT NULL, PRIMARY KEY(term, lo)) WITHOUT ROWID;\n"
+    "CREATE TABLE search_columns(id INTEGER PRIMARY KEY, data BLOB NOT NULL);\n"
     "CREATE TABLE search_dict(kind INTEGER NOT NULL, code INTEGER NOT NULL, value TEXT NOT NULL,"
     " PRIMARY KEY(kind, code)) WITHOUT ROWID;\n"
     "CREATE TABLE search_surfaces(term TEXT PRIMARY KEY) WITHOUT ROWID;\n";
