@@ -183,6 +183,54 @@ bool iso_date(const std::string& s, uint32_t& out) {
 
 // ---- Writer -------------------------------------------------------------------------------------
 
+std::string prepare_terms(const std::string* title, const std::string* text, DanishTokenizer& tok) {
+  // Per document: its distinct terms with counts, in order of first occurrence.
+  thread_local StringIds terms, surfaces;
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> counts;  // title, text
+  terms.clear();
+  surfaces.clear();
+  counts.clear();
+  uint32_t len = 0;
+  auto column = [&](const std::string* s, bool in_title) {
+    if (!s || s->empty()) return;
+    tok.tokenize(*s, TokenMode::document, [&](const Token& k) {
+      bool added = false;
+      if (k.colocated) {
+        surfaces.insert(k.text, added);
+        return 0;
+      }
+      ++len;
+      uint32_t i = terms.insert(k.text, added);
+      if (added) counts.emplace_back(0, 0);
+      ++(in_title ? counts[i].first : counts[i].second);
+      return 0;
+    });
+  };
+  column(title, true);
+  column(text, false);
+  std::string out;
+  out.reserve(terms.size() * 10 + 16);
+  put_varint(out, len);
+  put_varint(out, static_cast<uint32_t>(terms.size()));
+  for (uint32_t i = 0; i < terms.size(); ++i) {
+    put_varint(out, static_cast<uint32_t>(terms[i].size()));
+    out += terms[i];
+    put_varint(out, counts[i].first);
+    put_varint(out, counts[i].second);
+  }
+  put_varint(out, static_cast<uint32_t>(surfaces.size()));
+  for (uint32_t i = 0; i < surfaces.size(); ++i) {
+    put_varint(out, static_cast<uint32_t>(surfaces[i].size()));
+    out += surfaces[i];
+  }
+  return out;
+}
+
+std::string prepare_terms(const std::string* title, const std::string* text) {
+  thread_local DanishTokenizer tok;
+  return prepare_terms(title, text, tok);
+}
+
 struct PostingsWriter::Impl {
   sqlite3* db;
   DanishTokenizer tok;
@@ -324,27 +372,38 @@ struct PostingsWriter::Impl {
     if (!b) return rc;
     uint32_t slot = id & (kBlockSize - 1);
     uint32_t len = 0;
-    auto column = [&](const std::string* s, bool title) {
-      if (!s || s->empty()) return;
-      tok.tokenize(*s, TokenMode::document, [&](const Token& k) {
-        if (k.colocated) {
-          bool added = false;
-          surfaces_seen.insert(k.text, added);
-          if (added) new_surfaces.emplace_back(k.text);
-          return 0;
-        }
-        ++len;
-        bool added = false;
-        uint32_t ti = terms.insert(k.text, added);
-        if (added) pend.emplace_back();
-        auto& es = pend[ti];
-        if (es.empty() || es.back().doc != id) es.push_back({id, 0, 0});
-        ++(title ? es.back().tt : es.back().tx);
-        return 0;
-      });
-    };
-    column(d.title, true);
-    column(d.text, false);
+    std::string local;
+    const std::string* prepared = d.prepared;
+    if (!prepared) {  // counted here, as a worker would have (prepare_terms)
+      local = prepare_terms(d.title, d.text, tok);
+      prepared = &local;
+    }
+    // One batch-table lookup per distinct term of the document.
+    const auto* p = reinterpret_cast<const unsigned char*>(prepared->data());
+    const auto* end = p + prepared->size();
+    uint32_t nterms = 0, nsurf = 0;
+    if (!get_varint(p, end, len) || !get_varint(p, end, nterms)) return SQLITE_CORRUPT;
+    for (uint32_t i = 0; i < nterms; ++i) {
+      uint32_t n = 0, tt = 0, tx = 0;
+      if (!get_varint(p, end, n) || static_cast<size_t>(end - p) < n) return SQLITE_CORRUPT;
+      std::string_view t(reinterpret_cast<const char*>(p), n);
+      p += n;
+      if (!get_varint(p, end, tt) || !get_varint(p, end, tx)) return SQLITE_CORRUPT;
+      bool added = false;
+      uint32_t ti = terms.insert(t, added);
+      if (added) pend.emplace_back();
+      pend[ti].push_back({id, tt, tx});
+    }
+    if (!get_varint(p, end, nsurf)) return SQLITE_CORRUPT;
+    for (uint32_t i = 0; i < nsurf; ++i) {
+      uint32_t n = 0;
+      if (!get_varint(p, end, n) || static_cast<size_t>(end - p) < n) return SQLITE_CORRUPT;
+      std::string_view t(reinterpret_cast<const char*>(p), n);
+      p += n;
+      bool added = false;
+      surfaces_seen.insert(t, added);
+      if (added) new_surfaces.emplace_back(t);
+    }
     if (b->ver[slot]) {  // replaced: its old length leaves the totals
       --rows;
       tokens -= b->len[slot];

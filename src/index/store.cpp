@@ -935,6 +935,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       pd.text = &fr.doc.text;
       pd.type = &a.type.label;
       pd.document_date = a.document_date.value_or("");
+      if (!fr.rendered.empty()) pd.prepared = &fr.rendered;  // the accelerator's terms, from the worker
     }
     if (!put_card.run()) return fail(put_card.rc()), int64_t{0};
     if (int c = accel.add(id, pd); c != SQLITE_OK) return fail(c), int64_t{0};
@@ -997,13 +998,24 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   for (size_t b = 0; b < todo.size() && !fatal; b += chunk) {
     std::vector<std::string> part(todo.begin() + static_cast<long>(b),
                                   todo.begin() + static_cast<long>(std::min(todo.size(), b + chunk)));
-    analyze_ordered(part, r, o.analyze, o.jobs, [&](size_t, FileResult&& fr) {
-      double c0 = thread_cpu_seconds();  // a vDSO call, ~50 ns: nothing next to a document
-      store(std::move(fr));
-      rep.store_cpu_seconds += thread_cpu_seconds() - c0;
-      ++done;
-      if (o.progress) o.progress(done, rep.files);
-    });
+    analyze_ordered(
+        part, r, o.analyze, o.jobs,
+        [&](size_t, FileResult&& fr) {
+          double c0 = thread_cpu_seconds();  // a vDSO call, ~50 ns: nothing next to a document
+          store(std::move(fr));
+          rep.store_cpu_seconds += thread_cpu_seconds() - c0;
+          ++done;
+          if (o.progress) o.progress(done, rep.files);
+        },
+        // In the analysis threads: the accelerator's tokenizer pass (prepare_terms), so that the
+        // one writing thread only counts each document's distinct terms. `rendered` carries it.
+        [](FileResult& fr) {
+          auto prep = [](FileResult& x) {
+            if (!x.error) x.rendered = prepare_terms(&x.analysis.title, &x.doc.text);
+          };
+          prep(fr);
+          for (auto& p : fr.parts) prep(p);
+        });
   }
   {
     double c0 = thread_cpu_seconds();
