@@ -810,10 +810,6 @@ struct Columns {
   }
 };
 
-struct Posting {
-  uint32_t doc;
-  double f;  // 4 × title + text occurrences, FTS5's aFreq
-};
 
 }  // namespace
 
@@ -923,7 +919,7 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
         auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
         auto n = static_cast<size_t>(std::max<int64_t>(0, sqlite3_column_int64(st.st, 2)));
         out.rows.emplace_back(out.entries.size(), lo, hi);
-        out.entries.reserve(out.entries.size() + n);
+        if (out.entries.empty()) out.entries.reserve(n * 2);  // grows geometrically past that
         uint32_t last_block = 0xFFFFFFFFu;
         bool ok = decode(sqlite3_column_blob(st.st, 3), sqlite3_column_bytes(st.st, 3),
                          [&](uint32_t doc, uint32_t tt, uint32_t tx) {
@@ -937,64 +933,77 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     }
   }
   if (int rc = c.load(kNorms, want)) return err(rc);
-  std::unordered_map<std::string, std::vector<Posting>> freq;   // words standing alone
-  std::unordered_map<std::string, std::vector<Entry>> counts;   // words of longer phrases
-  for (const auto& ph : q.phrases)
-    for (const auto& t : ph.terms) {
-      if (ph.terms.size() == 1) freq[t];
-      else counts[t];
-    }
+  // Current entries only, filtered in place; f(t, D) = 4 × tt + tx where needed.
+  auto by_doc = [](const auto& a, const auto& b) { return a.doc < b.doc; };
   for (auto& [t, rw] : raw) {
-    auto fi = freq.find(t);
-    auto ci = counts.find(t);
-    std::vector<Posting>* fo = fi == freq.end() ? nullptr : &fi->second;
-    std::vector<Entry>* co = ci == counts.end() ? nullptr : &ci->second;
-    if (fo) fo->reserve(rw.entries.size());
-    if (co) co->reserve(rw.entries.size());
     const uint32_t* ver = c.ver.data();
+    size_t kept = 0;
     for (size_t k = 0; k < rw.rows.size(); ++k) {
       auto [first, lo, hi] = rw.rows[k];
       size_t end = k + 1 < rw.rows.size() ? std::get<0>(rw.rows[k + 1]) : rw.entries.size();
       for (size_t j = first; j < end; ++j) {
-        const Entry& e = rw.entries[j];
-        if (ver[e.doc] < lo || ver[e.doc] > hi) continue;  // stale or gone
-        if (fo) fo->push_back({e.doc, 4.0 * e.tt + 1.0 * e.tx});
-        if (co) co->push_back(e);
+        const Entry e = rw.entries[j];
+        if (ver[e.doc] >= lo && ver[e.doc] <= hi) rw.entries[kept++] = e;  // else stale or gone
       }
     }
-    rw.entries = {};
+    rw.entries.resize(kept);
+    // Rows are sorted; their concatenation is too unless documents were replaced after a later
+    // row began. The merges below need id order.
+    if (!std::is_sorted(rw.entries.begin(), rw.entries.end(), by_doc))
+      std::sort(rw.entries.begin(), rw.entries.end(), by_doc);
   }
+  // The first position at or after `from` in v whose id is >= d (galloping: cheap when a short
+  // list drives a long one).
+  auto seek = [](const auto& v, size_t from, uint32_t d) {
+    size_t step = 1, lo = from, hi = from;
+    while (hi < v.size() && v[hi].doc < d) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    hi = std::min(hi, v.size());
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (v[mid].doc < d) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   // Per phrase: its matches with f(p, D), exact for a word, an upper bound for a longer phrase.
-  std::vector<const std::vector<Posting>*> lists(q.phrases.size());
-  std::vector<std::vector<Posting>> bounds;  // of the longer phrases
+  std::vector<const std::vector<Entry>*> lists(q.phrases.size());
+  std::vector<std::vector<Entry>> bounds;  // of the longer phrases: the smallest counts of their words
   bounds.reserve(q.phrases.size());
   bool bounded = false;  // some f is only a bound: the page is settled by exact_score below
   for (size_t i = 0; i < q.phrases.size(); ++i) {
     const auto& ph = q.phrases[i];
     if (ph.terms.size() == 1) {
-      lists[i] = &freq[ph.terms[0]];
+      lists[i] = &raw[ph.terms[0]].entries;
       continue;
     }
     bounded = true;
     bounds.emplace_back();
     auto& out = bounds.back();
     lists[i] = &out;
-    std::vector<uint32_t> mt(c.size, 0xFFFFFFFFu), mx(c.size, 0xFFFFFFFFu);
-    for (const auto& t : ph.terms)
-      for (const auto& e : counts[t]) {
-        mt[e.doc] = std::min(mt[e.doc], e.tt);
-        mx[e.doc] = std::min(mx[e.doc], e.tx);
-      }
-    Stmt st(db_, "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?");
+    std::vector<const std::vector<Entry>*> words;
+    for (const auto& t : ph.terms) words.push_back(&raw[t].entries);
+    std::vector<size_t> at(words.size(), 0);
+    Stmt st(db_, "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rowid");
     if (st.rc != SQLITE_OK) return err(st.rc);
     sqlite3_bind_text(st.st, 1, ph.fts.data(), static_cast<int>(ph.fts.size()), SQLITE_STATIC);
     int rc;
     while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
       int64_t id = sqlite3_column_int64(st.st, 0);
-      // FTS5 and the postings disagree (a damaged index): FTS5's path must answer.
-      if (id < 0 || id >= static_cast<int64_t>(c.size) || mt[static_cast<size_t>(id)] == 0xFFFFFFFFu) return AccelResult{};
+      if (id < 0 || id >= static_cast<int64_t>(c.size)) return AccelResult{};
       auto d = static_cast<uint32_t>(id);
-      out.push_back({d, 4.0 * mt[d] + 1.0 * mx[d]});
+      uint32_t mt = 0xFFFFFFFFu, mx = 0xFFFFFFFFu;
+      for (size_t j = 0; j < words.size(); ++j) {
+        at[j] = seek(*words[j], at[j], d);
+        // FTS5 and the postings disagree (a damaged index): FTS5's path must answer.
+        if (at[j] >= words[j]->size() || (*words[j])[at[j]].doc != d) return AccelResult{};
+        mt = std::min(mt, (*words[j])[at[j]].tt);
+        mx = std::min(mx, (*words[j])[at[j]].tx);
+      }
+      out.push_back({d, mt, mx});
     }
     if (rc != SQLITE_DONE) return err(rc);
   }
@@ -1014,21 +1023,32 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   std::vector<AccelHit> matches;
   if (q.phrases.size() == 1) {
     matches.reserve(lists[0]->size());
-    for (const auto& p : *lists[0]) matches.push_back({p.doc, -(0.0 + term_score(idf[0], p.f, p.doc))});
+    for (const auto& p : *lists[0]) matches.push_back({p.doc, -(0.0 + term_score(idf[0], 4.0 * p.tt + 1.0 * p.tx, p.doc))});
   } else {
-    std::vector<double> acc(c.size, 0.0);
-    std::vector<uint8_t> seen(c.size, 0);
+    // Intersection driven by the shortest list, the others sought by galloping; the score of a
+    // match summed in query order, as bm25 sums it.
     const size_t k = q.phrases.size();
-    for (size_t i = 0; i < k; ++i) {
-      auto want = static_cast<uint8_t>(i);
-      for (const auto& p : *lists[i])
-        if (seen[p.doc] == want) {
-          seen[p.doc] = static_cast<uint8_t>(i + 1);
-          acc[p.doc] += term_score(idf[i], p.f, p.doc);
+    size_t drive = 0;
+    for (size_t i = 1; i < k; ++i)
+      if (lists[i]->size() < lists[drive]->size()) drive = i;
+    std::vector<size_t> at(k, 0);
+    std::vector<double> fs(k);
+    for (const auto& p : *lists[drive]) {
+      bool all = true;
+      for (size_t i = 0; i < k && all; ++i) {
+        if (i == drive) {
+          fs[i] = 4.0 * p.tt + 1.0 * p.tx;
+          continue;
         }
+        at[i] = seek(*lists[i], at[i], p.doc);
+        all = at[i] < lists[i]->size() && (*lists[i])[at[i]].doc == p.doc;
+        if (all) fs[i] = 4.0 * (*lists[i])[at[i]].tt + 1.0 * (*lists[i])[at[i]].tx;
+      }
+      if (!all) continue;
+      double score = 0.0;
+      for (size_t i = 0; i < k; ++i) score += term_score(idf[i], fs[i], p.doc);
+      matches.push_back({p.doc, -score});
     }
-    for (const auto& p : *lists[k - 1])
-      if (seen[p.doc] == k) matches.push_back({p.doc, -acc[p.doc]});
   }
   // The exact score of one match, f of every phrase from FTS5 (sagsindeks_freqs: bm25's own
   // count), for the candidates of a query with phrases. ~0.05 ms a row (a seek per term).
@@ -1126,15 +1146,22 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     // Candidates by their bound (a bound is never below the exact score's magnitude); settle
     // exact scores in that order until the page's last exact score beats the next bound.
     const size_t want = std::min(matches.size(), offset + limit);
-    std::sort(matches.begin(), matches.end(), better);
+    // Candidates popped best bound first from a heap (O(n) to build, O(log n) a pop): only the
+    // few that settle the page are ordered.
+    auto worse = [&](const AccelHit& a, const AccelHit& b) { return better(b, a); };
+    std::make_heap(matches.begin(), matches.end(), worse);
+    auto heap_end = matches.end();
     std::vector<AccelHit> settled;
-    for (size_t i = 0; i < matches.size(); ++i) {
+    while (heap_end != matches.begin()) {
+      std::pop_heap(matches.begin(), heap_end, worse);
+      --heap_end;
+      const AccelHit cand = *heap_end;
       if (settled.size() >= want) {
         std::nth_element(settled.begin(), settled.begin() + static_cast<long>(want - 1), settled.end(), better);
         const AccelHit& last = settled[want - 1];
-        if (better(last, matches[i])) break;  // every later match scores no better than its bound
+        if (better(last, cand)) break;  // every later match scores no better than its bound
       }
-      AccelHit h{matches[i].id, 0};
+      AccelHit h{cand.id, 0};
       if (int rc = exact_score(static_cast<uint32_t>(h.id), h.score)) {
         if (rc == SQLITE_CORRUPT) return AccelResult{};  // FTS5 disagrees: let FTS5 answer
         return err(rc);
