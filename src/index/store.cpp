@@ -1115,9 +1115,11 @@ std::vector<FacetCount> sorted_counts(std::vector<FacetCount> v, bool by_count) 
 
 Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOptions& o) {
   ReadTx tx(db_);
+  if (o.total) *o.total = -1;
   auto acc = accelerated(f, o.offset, o.limit, false);
   if (!acc.ok()) return acc.error();
   if (acc->used) {
+    if (o.total) *o.total = acc->total;
     // The ranked page from the accelerator; its cards and snippets by row id (FTS5 seeks the
     // match to that row: ~0.1 ms a hit, the page only).
     Stmt st(db_,

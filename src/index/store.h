@@ -109,6 +109,9 @@ struct SearchOptions {
   std::string mark_open = "[";
   std::string mark_close = "]";
   int snippet_tokens = 20;
+  // When set, receives the number of all hits when the search counted them on the way (the
+  // accelerator does), else -1: saves a count() that would evaluate the query again.
+  int64_t* total = nullptr;
 };
 
 struct Hit {
