@@ -360,10 +360,28 @@ TEST(Accelerator, SchemaTwoIsUpgradedByBuildingTheAccelerator) {
   }
   size_t used = compare_all(db, words, "upgraded");
   EXPECT_GT(used, 0u);
+  {
+    auto ix = open(db, true, true);
+    auto c = ix->check();
+    ASSERT_TRUE(c.ok());
+    EXPECT_TRUE(c->problems.empty()) << c->problems.front();
+  }
+  // A damaged accelerator (a term's postings lost) is found by check, and a reindex mends it.
+  sql(db, "DELETE FROM search_postings WHERE term = (SELECT term FROM search_postings GROUP BY term "
+          "ORDER BY sum(n) DESC LIMIT 1)");
+  {
+    auto ix = open(db, true, true);
+    auto c = ix->check();
+    ASSERT_TRUE(c.ok());
+    ASSERT_FALSE(c->problems.empty());
+    EXPECT_NE(c->problems.front().find("search accelerator"), std::string::npos) << c->problems.front();
+  }
   // And again after a reindex, which rebuilds it.
   {
     auto w = open(db, true, true);
     ASSERT_TRUE(w->reindex().ok());
   }
   compare_all(db, words, "reindexed");
+  auto ix = open(db, true, true);
+  EXPECT_TRUE(ix->check()->problems.empty());
 }
