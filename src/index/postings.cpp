@@ -92,15 +92,6 @@ struct Stmt {
   }
 };
 
-struct SvHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-struct SvEq {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-};
-
 // Strings numbered in order of insertion, found by an open-addressing table of (hash, number):
 // one probe into a flat array per token, where std::unordered_map took a node and a bucket
 // (cache misses that made counting a document's terms 4x the cost of tokenizing it).
