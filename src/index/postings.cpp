@@ -7,6 +7,8 @@
 #include <cmath>
 #include <cctype>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <unordered_set>
 
 #include "index/store.h"
@@ -218,8 +220,24 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
 }
 
 std::string prepare_terms(const std::string* title, const std::string* text) {
-  thread_local DanishTokenizer tok;
-  return prepare_terms(title, text, tok);
+  // Tokenizers from a pool that outlives the analysis threads (analyze_ordered starts new ones
+  // for every chunk of files): a thread_local one started each chunk with a cold stem cache,
+  // and Snowball stems uncached cost more than the rest of the pass.
+  static std::mutex mu;
+  static std::vector<std::unique_ptr<DanishTokenizer>> pool;
+  std::unique_ptr<DanishTokenizer> tok;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!pool.empty()) {
+      tok = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  if (!tok) tok = std::make_unique<DanishTokenizer>();
+  std::string out = prepare_terms(title, text, *tok);
+  std::lock_guard<std::mutex> lock(mu);
+  pool.push_back(std::move(tok));
+  return out;
 }
 
 struct PostingsWriter::Impl {
