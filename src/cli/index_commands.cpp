@@ -377,6 +377,8 @@ int cmd_search(const std::vector<std::string>& argv) {
     return fc->total > 0 ? 0 : 1;
   }
 
+  int64_t known_total = -1;
+  so.total = &known_total;
   auto hits = (*ix)->search(f, so);
   if (!hits.ok()) return fail("search", hits.error().message);
   if (format == "jsonl") {
@@ -428,9 +430,11 @@ int cmd_search(const std::vector<std::string>& argv) {
                 << fit(h.title.empty() ? h.path.substr(h.path.find_last_of('/') + 1) : h.title, wtitle, false) << "\n";
       if (!h.snippet.empty()) std::cout << indent << h.snippet << "\n";
     }
-    int64_t total = 0;
-    auto n = (*ix)->count(f);
-    if (n.ok()) total = *n;
+    int64_t total = known_total;
+    if (total < 0) {
+      auto n = (*ix)->count(f);
+      total = n.ok() ? *n : 0;
+    }
     if (static_cast<size_t>(total) > hits->size())
       std::cout << "(" << hits->size() << " of " << total << " hits; --limit N for more)\n";
   }

@@ -31,14 +31,22 @@ struct sqlite3;
 
 namespace sagsindeks {
 
+class DanishTokenizer;
+struct AccelResult;
+
 // PRAGMA user_version of the files this build writes. Bump with a migration in store.cpp.
-inline constexpr int kIndexSchemaVersion = 2;  // 2: the cards table; parts of files (e-mail attachments)
+// 2: the cards table; parts of files (e-mail attachments). 3: the search accelerator (postings.h).
+inline constexpr int kIndexSchemaVersion = 3;
 
 struct IndexOptions {
   bool create = false;          // create the file when it does not exist (needs writable)
   bool writable = false;
   int busy_timeout_ms = 5000;   // how long to wait for another writer before failing "locked"
   bool allow_outdated = false;  // open an index of an older schema or tokenizer (to upgrade it)
+  // Searches of plain words (with any filters but --path, --errors) are answered from the search
+  // accelerator (postings.h) instead of FTS5's bm25 over every match. false: FTS5 answers every
+  // query (the reference the tests compare against; the same hits, scores and facets).
+  bool accelerator = true;
 };
 
 struct IndexInfo {
@@ -101,6 +109,9 @@ struct SearchOptions {
   std::string mark_open = "[";
   std::string mark_close = "]";
   int snippet_tokens = 20;
+  // When set, receives the number of all hits when the search counted them on the way (the
+  // accelerator does), else -1: saves a count() that would evaluate the query again.
+  int64_t* total = nullptr;
 };
 
 struct Hit {
@@ -175,10 +186,14 @@ class CorpusIndex {
   Result<bool> upgrade();
 
  private:
-  CorpusIndex() = default;
+  CorpusIndex();
+  // The accelerator's answer for f (AccelResult::used false: not a shape it takes; ask FTS5).
+  Result<AccelResult> accelerated(const Filter& f, size_t offset, size_t limit, bool facets);
   sqlite3* db_ = nullptr;
   IndexInfo info_;
   bool writable_ = false;
+  bool accelerator_ = true;
+  std::unique_ptr<DanishTokenizer> query_tokenizer_;  // made on the first accelerated query
 };
 
 // The user's full-text query as FTS5 takes it. A bare word holding - . or / (a case number

@@ -9,11 +9,13 @@
 #include <unicode/unistr.h>
 #include <unicode/utext.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <new>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace sagsindeks {
 
@@ -278,13 +280,31 @@ fts5_api* fts5_api_of(sqlite3* db) {
   return api;
 }
 
+// sagsindeks_freqs(documents_fts, w0, w1, ...): the phrase frequencies of the current row as a
+// blob of doubles, one per phrase, each instance counting its column's weight: the f(q, D) of
+// FTS5's bm25 computed as bm25 computes it (xInst), for the accelerator's exact phrase scores.
+void x_freqs(const Fts5ExtensionApi* api, Fts5Context* fts, sqlite3_context* ctx, int n, sqlite3_value** args) {
+  int phrases = api->xPhraseCount(fts), inst = 0;
+  std::vector<double> f(static_cast<size_t>(std::max(phrases, 0)), 0.0);
+  int rc = api->xInstCount(fts, &inst);
+  for (int i = 0; rc == SQLITE_OK && i < inst; ++i) {
+    int ip = 0, ic = 0, io = 0;
+    rc = api->xInst(fts, i, &ip, &ic, &io);
+    if (rc == SQLITE_OK && ip >= 0 && ip < phrases) f[static_cast<size_t>(ip)] += n > ic ? sqlite3_value_double(args[ic]) : 1.0;
+  }
+  if (rc != SQLITE_OK) return sqlite3_result_error_code(ctx, rc);
+  sqlite3_result_blob(ctx, f.data(), static_cast<int>(f.size() * sizeof(double)), SQLITE_TRANSIENT);
+}
+
 }  // namespace
 
 int register_danish_tokenizer(sqlite3* db) {
   fts5_api* api = fts5_api_of(db);
   if (!api || api->iVersion < 2) return SQLITE_ERROR;
   fts5_tokenizer tk{x_create, x_delete, x_tokenize};
-  return api->xCreateTokenizer(api, kTokenizerName, nullptr, &tk, nullptr);
+  int rc = api->xCreateTokenizer(api, kTokenizerName, nullptr, &tk, nullptr);
+  if (rc == SQLITE_OK) rc = api->xCreateFunction(api, "sagsindeks_freqs", nullptr, x_freqs, nullptr);
+  return rc;
 }
 
 }  // namespace sagsindeks

@@ -64,7 +64,9 @@ class DanishTokenizer {
 // Lower-cases with ICU (no diacritic folding) and applies NFC: the key for comparing names.
 std::string fold_case(std::string_view utf8);
 
-// Registers the tokenizer as "sagsindeks_da" on `db`. Returns an SQLite result code.
+// Registers the tokenizer as "sagsindeks_da" on `db`, and the FTS5 auxiliary function
+// sagsindeks_freqs (the weighted phrase frequencies of a row, as bm25 counts them; a blob of
+// doubles). Returns an SQLite result code.
 int register_danish_tokenizer(sqlite3* db);
 
 }  // namespace sagsindeks

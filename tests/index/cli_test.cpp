@@ -127,7 +127,7 @@ TEST_F(Cli, ShowExportCheck) {
   Proc cj = sx({"check", db(), "--json"});
   auto cjj = nlohmann::json::parse(cj.out);
   EXPECT_EQ(cjj["ok"], true);
-  EXPECT_EQ(cjj["schema_version"], 2);  // 2: cards (issue 5) and parts of files (issue 4)
+  EXPECT_EQ(cjj["schema_version"], 3);  // 2: cards (issue 5), parts of files (issue 4); 3: the search accelerator
 }
 
 TEST_F(Cli, MalformedQueriesExit2WithAMessage) {

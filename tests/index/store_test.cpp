@@ -543,8 +543,10 @@ TEST(Versions, SchemaOneIsUpgradedForCardsAndParts) {
     before = *ix->facets(f);
     ASSERT_GT(before.municipalities.size(), 1u);
   }
-  // Back to schema 1: no cards, no parts, and the full-text index kept by three triggers.
+  // Back to schema 1: no cards, no parts, no accelerator, and the full-text index kept by three triggers.
   sql(db,
+      "DROP TABLE search_postings; DROP TABLE search_columns; DROP TABLE search_dict; DROP TABLE search_surfaces; "
+      "DELETE FROM meta WHERE key LIKE 'search_%'; "
       "DROP TABLE cards; DROP TRIGGER documents_ad; CREATE TRIGGER documents_ad AFTER DELETE ON documents BEGIN "
       "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); "
       "DELETE FROM facts WHERE doc = old.id; END; "

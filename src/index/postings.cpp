@@ -1,0 +1,1201 @@
+// The search accelerator: postings and per-document columns beside FTS5 (see postings.h).
+#include "index/postings.h"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cctype>
+#include <cstring>
+#include <memory>
+#include <mutex>
+#include <unordered_set>
+
+#include "index/store.h"
+#include "index/tokenizer.h"
+
+namespace sagsindeks {
+
+
+namespace {
+
+// A row of a term holds at most about this many entries before a new row is started: bounds
+// the bytes rewritten when a batch extends the row (~2 bytes an entry) and the rows per term.
+constexpr uint32_t kRowEntries = 4096;
+// ok is kept in the top bit of the length word, so ranking without filters reads norms only.
+constexpr uint32_t kOkBit = 0x80000000u;
+// Document ids past this are not kept (the arrays are indexed by id); the accelerator is then
+// switched off for the file (meta search_disabled) and FTS5 answers every query.
+constexpr int64_t kMaxId = (int64_t{1} << 31) - 1;
+enum Col { kNorms = 0, kCard = 1, kDate = 2, kMunis = 3 };
+enum Kind { kType = 1, kYear = 2, kMunicipality = 3 };
+
+void put_varint(std::string& out, uint32_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+// Returns false on a truncated varint (a damaged row).
+inline bool get_varint(const unsigned char*& p, const unsigned char* end, uint32_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (p >= end) return false;
+    unsigned char c = *p++;
+    v |= static_cast<uint32_t>(c & 0x7F) << shift;
+    if (!(c & 0x80)) return true;
+  }
+  return false;
+}
+
+struct Entry {
+  uint32_t doc, tt, tx;  // id, occurrences in the title, in the text
+};
+
+// Row format: per entry varint(id - previous id), varint(tx << 1 | title?), [varint(tt)].
+void encode(const std::vector<Entry>& es, std::string& out) {
+  out.clear();
+  uint32_t prev = 0;
+  for (const auto& e : es) {
+    put_varint(out, e.doc - prev);
+    prev = e.doc;
+    put_varint(out, (e.tx << 1) | (e.tt ? 1u : 0u));
+    if (e.tt) put_varint(out, e.tt);
+  }
+}
+
+template <class F>
+bool decode(const void* data, int bytes, F&& fn) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  const auto* end = p + bytes;
+  uint32_t doc = 0;
+  while (p < end) {
+    uint32_t d, x, t = 0;
+    if (!get_varint(p, end, d) || !get_varint(p, end, x)) return false;
+    if ((x & 1) && !get_varint(p, end, t)) return false;
+    doc += d;
+    fn(doc, t, x >> 1);
+  }
+  return true;
+}
+
+struct Stmt {
+  sqlite3_stmt* st = nullptr;
+  int rc = SQLITE_OK;
+  Stmt(sqlite3* db, const char* sql) { rc = sqlite3_prepare_v2(db, sql, -1, &st, nullptr); }
+  ~Stmt() { sqlite3_finalize(st); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  void reset() {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+  }
+};
+
+// Strings numbered in order of insertion, found by an open-addressing table of (hash, number):
+// one probe into a flat array per token, where std::unordered_map took a node and a bucket
+// (cache misses that made counting a document's terms 4x the cost of tokenizing it).
+class StringIds {
+ public:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  uint32_t find(std::string_view s) const {
+    if (slots_.empty()) return kNone;
+    uint32_t h = hash(s);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& x = slots_[i];
+      if (x.id == 0) return kNone;
+      if (x.hash == h && strings_[x.id - 1] == s) return x.id - 1;
+    }
+  }
+  // The number of s, added when new (`added` says which).
+  uint32_t insert(std::string_view s, bool& added) {
+    if ((strings_.size() + 1) * 2 > slots_.size()) grow();
+    uint32_t h = hash(s);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      Slot& x = slots_[i];
+      if (x.id == 0) {
+        strings_.emplace_back(s);
+        x = {h, static_cast<uint32_t>(strings_.size())};
+        added = true;
+        return x.id - 1;
+      }
+      if (x.hash == h && strings_[x.id - 1] == s) {
+        added = false;
+        return x.id - 1;
+      }
+    }
+  }
+  const std::string& operator[](uint32_t id) const { return strings_[id]; }
+  size_t size() const { return strings_.size(); }
+  void clear() {
+    strings_.clear();
+    slots_.clear();
+    mask_ = 0;
+  }
+
+ private:
+  struct Slot {
+    uint32_t hash, id;  // id 0: empty, else number + 1
+  };
+  static uint32_t hash(std::string_view s) {  // FNV-1a
+    uint32_t h = 2166136261u;
+    for (unsigned char c : s) h = (h ^ c) * 16777619u;
+    return h;
+  }
+  void grow() {
+    size_t n = std::max<size_t>(1024, slots_.size() * 2);
+    slots_.assign(n, Slot{0, 0});
+    mask_ = n - 1;
+    for (uint32_t id = 0; id < strings_.size(); ++id) {
+      uint32_t h = hash(strings_[id]);
+      size_t i = h & mask_;
+      while (slots_[i].id != 0) i = (i + 1) & mask_;
+      slots_[i] = {h, id + 1};
+    }
+  }
+  std::vector<std::string> strings_;
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
+};
+
+bool iso_date(const std::string& s, uint32_t& out) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  uint32_t v = 0;
+  for (size_t i = 0; i < 10; ++i) {
+    if (i == 4 || i == 7) continue;
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + static_cast<uint32_t>(s[i] - '0');
+  }
+  out = v;
+  return true;
+}
+
+}  // namespace
+
+// ---- Writer -------------------------------------------------------------------------------------
+
+std::string prepare_terms(const std::string* title, const std::string* text, DanishTokenizer& tok) {
+  // Per document: its distinct terms with counts, in order of first occurrence.
+  thread_local StringIds terms, surfaces;
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> counts;  // title, text
+  terms.clear();
+  surfaces.clear();
+  counts.clear();
+  uint32_t len = 0;
+  auto column = [&](const std::string* s, bool in_title) {
+    if (!s || s->empty()) return;
+    tok.tokenize(*s, TokenMode::document, [&](const Token& k) {
+      bool added = false;
+      if (k.colocated) {
+        surfaces.insert(k.text, added);
+        return 0;
+      }
+      ++len;
+      uint32_t i = terms.insert(k.text, added);
+      if (added) counts.emplace_back(0, 0);
+      ++(in_title ? counts[i].first : counts[i].second);
+      return 0;
+    });
+  };
+  column(title, true);
+  column(text, false);
+  std::string out;
+  out.reserve(terms.size() * 10 + 16);
+  put_varint(out, len);
+  put_varint(out, static_cast<uint32_t>(terms.size()));
+  for (uint32_t i = 0; i < terms.size(); ++i) {
+    put_varint(out, static_cast<uint32_t>(terms[i].size()));
+    out += terms[i];
+    put_varint(out, counts[i].first);
+    put_varint(out, counts[i].second);
+  }
+  put_varint(out, static_cast<uint32_t>(surfaces.size()));
+  for (uint32_t i = 0; i < surfaces.size(); ++i) {
+    put_varint(out, static_cast<uint32_t>(surfaces[i].size()));
+    out += surfaces[i];
+  }
+  return out;
+}
+
+std::string prepare_terms(const std::string* title, const std::string* text) {
+  // Tokenizers from a pool that outlives the analysis threads (analyze_ordered starts new ones
+  // for every chunk of files): a thread_local one started each chunk with a cold stem cache,
+  // and Snowball stems uncached cost more than the rest of the pass.
+  static std::mutex mu;
+  static std::vector<std::unique_ptr<DanishTokenizer>> pool;
+  std::unique_ptr<DanishTokenizer> tok;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (!pool.empty()) {
+      tok = std::move(pool.back());
+      pool.pop_back();
+    }
+  }
+  if (!tok) tok = std::make_unique<DanishTokenizer>();
+  std::string out = prepare_terms(title, text, *tok);
+  std::lock_guard<std::mutex> lock(mu);
+  pool.push_back(std::move(tok));
+  return out;
+}
+
+struct PostingsWriter::Impl {
+  sqlite3* db;
+  DanishTokenizer tok;
+  bool loaded = false;
+  bool disabled = false;
+  int64_t generation = 0;  // last written
+  int64_t rows = 0, tokens = 0;  // documents and their tokens (N and N × avgdl of bm25)
+
+  StringIds terms;                       // this batch's terms
+  std::vector<std::vector<Entry>> pend;  // their entries, by term number
+  std::unordered_set<uint32_t> batch_docs;
+
+  struct Block {
+    std::vector<uint32_t> ver, len, date;
+    std::vector<uint8_t> ok;
+    std::vector<uint16_t> type, year;
+    std::vector<std::vector<uint16_t>> munis;
+    bool dirty = false;
+  };
+  std::unordered_map<uint32_t, Block> blocks;
+
+  std::unordered_map<std::string, uint16_t> dict[4];
+  uint32_t next_code[4] = {1, 1, 1, 1};
+  std::vector<std::tuple<int, uint16_t, std::string>> new_dict;
+  StringIds surfaces_seen;
+  std::vector<std::string> new_surfaces;
+
+  explicit Impl(sqlite3* d) : db(d) {}
+
+  int load() {
+    if (loaded) return SQLITE_OK;
+    {
+      Stmt st(db, "SELECT key, value FROM meta WHERE key IN ('search_generation', 'search_disabled', 'search_rows', "
+                  "'search_tokens')");
+      if (st.rc != SQLITE_OK) return st.rc;
+      while (sqlite3_step(st.st) == SQLITE_ROW) {
+        std::string k = reinterpret_cast<const char*>(sqlite3_column_text(st.st, 0));
+        int64_t v = sqlite3_column_int64(st.st, 1);
+        if (k == "search_generation") generation = v;
+        else if (k == "search_rows") rows = v;
+        else if (k == "search_tokens") tokens = v;
+        else disabled = v != 0;
+      }
+    }
+    {
+      Stmt st(db, "SELECT kind, code, value FROM search_dict");
+      if (st.rc != SQLITE_OK) return st.rc;
+      int rc;
+      while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+        int kind = sqlite3_column_int(st.st, 0);
+        if (kind < 1 || kind > 3) continue;
+        auto code = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
+        dict[kind][reinterpret_cast<const char*>(sqlite3_column_text(st.st, 2))] = static_cast<uint16_t>(code);
+        next_code[kind] = std::max(next_code[kind], code + 1);
+      }
+      if (rc != SQLITE_DONE) return rc;
+    }
+    loaded = true;
+    return SQLITE_OK;
+  }
+
+  // The block of `id`, read from the file the first time.
+  Block* block(uint32_t b, int& rc) {
+    auto it = blocks.find(b);
+    if (it != blocks.end()) return &it->second;
+    Block& k = blocks[b];
+    k.ver.assign(kBlockSize, 0);
+    k.len.assign(kBlockSize, 0);
+    k.date.assign(kBlockSize, 0);
+    k.ok.assign(kBlockSize, 0);
+    k.type.assign(kBlockSize, 0);
+    k.year.assign(kBlockSize, 0);
+    k.munis.assign(kBlockSize, {});
+    Stmt st(db, "SELECT id >> 32, data FROM search_columns WHERE id IN (?1, ?1 + (1 << 32), ?1 + (2 << 32), ?1 + (3 << 32))");
+    if ((rc = st.rc) != SQLITE_OK) return nullptr;
+    sqlite3_bind_int64(st.st, 1, b);
+    while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+      int col = sqlite3_column_int(st.st, 0);
+      const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(st.st, 1));
+      size_t n = static_cast<size_t>(sqlite3_column_bytes(st.st, 1));
+      if (col == kNorms && n == kBlockSize * 8) {
+        std::memcpy(k.ver.data(), p, kBlockSize * 4);
+        std::memcpy(k.len.data(), p + kBlockSize * 4, kBlockSize * 4);
+        for (uint32_t i = 0; i < kBlockSize; ++i) {
+          k.ok[i] = (k.len[i] & kOkBit) ? 1 : 0;
+          k.len[i] &= ~kOkBit;
+        }
+      } else if (col == kCard && n == kBlockSize * 5) {
+        std::memcpy(k.type.data(), p + kBlockSize, kBlockSize * 2);
+        std::memcpy(k.year.data(), p + kBlockSize * 3, kBlockSize * 2);
+      } else if (col == kDate && n == kBlockSize * 4) {
+        std::memcpy(k.date.data(), p, kBlockSize * 4);
+      } else if (col == kMunis && n >= (kBlockSize + 1) * 4) {
+        std::vector<uint32_t> off(kBlockSize + 1);
+        std::memcpy(off.data(), p, off.size() * 4);
+        const unsigned char* v = p + off.size() * 4;
+        size_t nv = (n - off.size() * 4) / 2;
+        for (uint32_t i = 0; i < kBlockSize; ++i)
+          for (uint32_t j = off[i]; j < off[i + 1] && j < nv; ++j) {
+            uint16_t c;
+            std::memcpy(&c, v + j * 2, 2);
+            k.munis[i].push_back(c);
+          }
+      }
+    }
+    if (rc != SQLITE_DONE) {
+      blocks.erase(b);
+      return nullptr;
+    }
+    rc = SQLITE_OK;
+    return &k;
+  }
+
+  uint16_t code(int kind, const std::string& value) {
+    auto it = dict[kind].find(value);
+    if (it != dict[kind].end()) return it->second;
+    if (next_code[kind] > 0xFFFF) {  // more distinct values than a u16 holds: give up on the file
+      disabled = true;
+      return 0;
+    }
+    auto c = static_cast<uint16_t>(next_code[kind]++);
+    dict[kind].emplace(value, c);
+    new_dict.emplace_back(kind, c, value);
+    return c;
+  }
+
+  int add(int64_t id64, const PostingsDoc& d) {
+    if (int rc = load()) return rc;
+    if (id64 < 1 || id64 > kMaxId) {
+      disabled = true;
+      return SQLITE_OK;
+    }
+    auto id = static_cast<uint32_t>(id64);
+    if (batch_docs.count(id))
+      if (int rc = flush()) return rc;  // the same document twice in a batch: one generation each
+    batch_docs.insert(id);
+    int rc = SQLITE_OK;
+    Block* b = block(id >> kBlockShift, rc);
+    if (!b) return rc;
+    uint32_t slot = id & (kBlockSize - 1);
+    uint32_t len = 0;
+    std::string local;
+    const std::string* prepared = d.prepared;
+    if (!prepared) {  // counted here, as a worker would have (prepare_terms)
+      local = prepare_terms(d.title, d.text, tok);
+      prepared = &local;
+    }
+    // One batch-table lookup per distinct term of the document.
+    const auto* p = reinterpret_cast<const unsigned char*>(prepared->data());
+    const auto* end = p + prepared->size();
+    uint32_t nterms = 0, nsurf = 0;
+    if (!get_varint(p, end, len) || !get_varint(p, end, nterms)) return SQLITE_CORRUPT;
+    for (uint32_t i = 0; i < nterms; ++i) {
+      uint32_t n = 0, tt = 0, tx = 0;
+      if (!get_varint(p, end, n) || static_cast<size_t>(end - p) < n) return SQLITE_CORRUPT;
+      std::string_view t(reinterpret_cast<const char*>(p), n);
+      p += n;
+      if (!get_varint(p, end, tt) || !get_varint(p, end, tx)) return SQLITE_CORRUPT;
+      bool added = false;
+      uint32_t ti = terms.insert(t, added);
+      if (added) pend.emplace_back();
+      pend[ti].push_back({id, tt, tx});
+    }
+    if (!get_varint(p, end, nsurf)) return SQLITE_CORRUPT;
+    for (uint32_t i = 0; i < nsurf; ++i) {
+      uint32_t n = 0;
+      if (!get_varint(p, end, n) || static_cast<size_t>(end - p) < n) return SQLITE_CORRUPT;
+      std::string_view t(reinterpret_cast<const char*>(p), n);
+      p += n;
+      bool added = false;
+      surfaces_seen.insert(t, added);
+      if (added) new_surfaces.emplace_back(t);
+    }
+    if (b->ver[slot]) {  // replaced: its old length leaves the totals
+      --rows;
+      tokens -= b->len[slot];
+    }
+    ++rows;
+    tokens += std::min(len, ~kOkBit);
+    b->ver[slot] = static_cast<uint32_t>(generation + 1);
+    b->len[slot] = std::min(len, ~kOkBit);
+    b->ok[slot] = d.ok ? 1 : 0;
+    b->type[slot] = d.type ? code(kType, *d.type) : 0;
+    b->year[slot] = d.document_date.size() >= 4 ? code(kYear, d.document_date.substr(0, 4)) : 0;
+    uint32_t date = 0;
+    if (!d.document_date.empty() && !iso_date(d.document_date, date)) date = kDateNotIso;
+    b->date[slot] = date;
+    b->munis[slot].clear();
+    for (const auto& m : d.municipalities) b->munis[slot].push_back(code(kMunicipality, m));
+    b->dirty = true;
+    return SQLITE_OK;
+  }
+
+  int remove(int64_t id64) {
+    if (int rc = load()) return rc;
+    if (id64 < 1 || id64 > kMaxId) return SQLITE_OK;
+    auto id = static_cast<uint32_t>(id64);
+    if (batch_docs.count(id))
+      if (int rc = flush()) return rc;
+    batch_docs.insert(id);
+    int rc = SQLITE_OK;
+    Block* b = block(id >> kBlockShift, rc);
+    if (!b) return rc;
+    uint32_t slot = id & (kBlockSize - 1);
+    if (b->ver[slot]) {
+      --rows;
+      tokens -= b->len[slot];
+    }
+    b->ver[slot] = b->len[slot] = b->date[slot] = 0;
+    b->ok[slot] = 0;
+    b->type[slot] = b->year[slot] = 0;
+    b->munis[slot].clear();
+    b->dirty = true;
+    return SQLITE_OK;
+  }
+
+  int flush() {
+    if (int rc = load()) return rc;
+    bool dirty = !pend.empty() || !new_dict.empty() || !new_surfaces.empty();
+    for (auto& [k, b] : blocks) dirty |= b.dirty;
+    if (!dirty && !disabled) return SQLITE_OK;
+    const int64_t g = generation + 1;
+    int rc;
+    if (disabled) {
+      rc = sqlite3_exec(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('search_disabled', '1')", nullptr,
+                        nullptr, nullptr);
+      if (rc != SQLITE_OK) return rc;
+    }
+    {
+      // Terms in key order: the b-tree is written front to back instead of at random pages.
+      std::vector<uint32_t> order(pend.size());
+      for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+      std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return terms[a] < terms[b]; });
+      // Rows are keyed by (term, lo): extending the last row rewrites its payload in place.
+      Stmt last(db, "SELECT hi, lo, n, data FROM search_postings WHERE term = ? ORDER BY lo DESC LIMIT 1");
+      Stmt upd(db, "UPDATE search_postings SET hi = ?2, n = ?3, data = ?4 WHERE term = ?1 AND lo = ?5");
+      Stmt ins(db, "INSERT INTO search_postings(term, hi, n, data, lo) VALUES (?1, ?2, ?3, ?4, ?5)");
+      for (Stmt* s : {&last, &upd, &ins})
+        if (s->rc != SQLITE_OK) return s->rc;
+      std::string blob;
+      std::vector<Entry> merged;
+      for (uint32_t i : order) {
+        const std::string& term = terms[i];
+        std::vector<Entry>& fresh = pend[i];
+        int64_t lo = g;
+        bool extend = false;
+        last.reset();
+        sqlite3_bind_text(last.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
+        rc = sqlite3_step(last.st);
+        if (rc == SQLITE_ROW && sqlite3_column_int64(last.st, 2) < kRowEntries) {
+          // Extend the term's last row: keep its entries that are still current and not
+          // rewritten in this batch, so that its range may grow to g (postings.h, invariant).
+          int64_t hi = sqlite3_column_int64(last.st, 0);
+          lo = sqlite3_column_int64(last.st, 1);
+          // (A document of this batch has generation g > hi, or 0 when removed: dropped too.)
+          merged.clear();
+          int vrc = SQLITE_OK;
+          uint32_t cached = 0xFFFFFFFFu;
+          const Block* cb = nullptr;  // entries come in id order: mostly the same block
+          bool ok = decode(sqlite3_column_blob(last.st, 3), sqlite3_column_bytes(last.st, 3),
+                           [&](uint32_t doc, uint32_t tt, uint32_t tx) {
+                             if ((doc >> kBlockShift) != cached) {
+                               cached = doc >> kBlockShift;
+                               cb = block(cached, vrc);
+                             }
+                             uint32_t v = cb ? cb->ver[doc & (kBlockSize - 1)] : 0;
+                             if (v >= lo && v <= hi) merged.push_back({doc, tt, tx});
+                           });
+          if (vrc != SQLITE_OK) return vrc;
+          if (!ok) return SQLITE_CORRUPT;
+          extend = true;
+          auto by_id = [](const Entry& a, const Entry& b) { return a.doc < b.doc; };
+          if (!std::is_sorted(fresh.begin(), fresh.end(), by_id)) std::sort(fresh.begin(), fresh.end(), by_id);
+          size_t mid = merged.size();
+          merged.insert(merged.end(), fresh.begin(), fresh.end());
+          std::inplace_merge(merged.begin(), merged.begin() + static_cast<long>(mid), merged.end(), by_id);
+          encode(merged, blob);
+          fresh.swap(merged);
+        } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+          return rc;
+        } else {
+          auto by_id = [](const Entry& a, const Entry& b) { return a.doc < b.doc; };
+          if (!std::is_sorted(fresh.begin(), fresh.end(), by_id)) std::sort(fresh.begin(), fresh.end(), by_id);
+          encode(fresh, blob);
+        }
+        last.reset();
+        Stmt& w = extend ? upd : ins;
+        w.reset();
+        sqlite3_bind_text(w.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(w.st, 2, g);
+        sqlite3_bind_int64(w.st, 3, static_cast<int64_t>(fresh.size()));
+        sqlite3_bind_blob(w.st, 4, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+        sqlite3_bind_int64(w.st, 5, lo);
+        if ((rc = sqlite3_step(w.st)) != SQLITE_DONE) return rc;
+      }
+    }
+    {
+      Stmt put(db, "INSERT OR REPLACE INTO search_columns(id, data) VALUES (?, ?)");
+      if (put.rc != SQLITE_OK) return put.rc;
+      std::string buf;
+      auto write = [&](int col, uint32_t b) {
+        put.reset();
+        sqlite3_bind_int64(put.st, 1, (static_cast<int64_t>(col) << 32) | b);
+        sqlite3_bind_blob(put.st, 2, buf.data(), static_cast<int>(buf.size()), SQLITE_STATIC);
+        return sqlite3_step(put.st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+      };
+      for (auto& [bn, b] : blocks) {
+        if (!b.dirty) continue;
+        buf.assign(kBlockSize * 8, '\0');
+        for (uint32_t i = 0; i < kBlockSize; ++i) {
+          uint32_t lw = b.len[i] | (b.ok[i] ? kOkBit : 0);
+          std::memcpy(&buf[i * 4], &b.ver[i], 4);
+          std::memcpy(&buf[(kBlockSize + i) * 4], &lw, 4);
+        }
+        if ((rc = write(kNorms, bn))) return rc;
+        buf.assign(kBlockSize * 5, '\0');
+        std::memcpy(&buf[0], b.ok.data(), kBlockSize);
+        std::memcpy(&buf[kBlockSize], b.type.data(), kBlockSize * 2);
+        std::memcpy(&buf[kBlockSize * 3], b.year.data(), kBlockSize * 2);
+        if ((rc = write(kCard, bn))) return rc;
+        buf.assign(reinterpret_cast<const char*>(b.date.data()), kBlockSize * 4);
+        if ((rc = write(kDate, bn))) return rc;
+        std::vector<uint32_t> off(kBlockSize + 1, 0);
+        std::string vals;
+        for (uint32_t i = 0; i < kBlockSize; ++i) {
+          off[i] = static_cast<uint32_t>(vals.size() / 2);
+          vals.append(reinterpret_cast<const char*>(b.munis[i].data()), b.munis[i].size() * 2);
+        }
+        off[kBlockSize] = static_cast<uint32_t>(vals.size() / 2);
+        buf.assign(reinterpret_cast<const char*>(off.data()), off.size() * 4);
+        buf += vals;
+        if ((rc = write(kMunis, bn))) return rc;
+        b.dirty = false;
+      }
+    }
+    if (!new_dict.empty()) {
+      Stmt put(db, "INSERT OR REPLACE INTO search_dict(kind, code, value) VALUES (?, ?, ?)");
+      if (put.rc != SQLITE_OK) return put.rc;
+      for (const auto& [kind, c, value] : new_dict) {
+        put.reset();
+        sqlite3_bind_int(put.st, 1, kind);
+        sqlite3_bind_int(put.st, 2, c);
+        sqlite3_bind_text(put.st, 3, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+        if ((rc = sqlite3_step(put.st)) != SQLITE_DONE) return rc;
+      }
+    }
+    if (!new_surfaces.empty()) {
+      std::sort(new_surfaces.begin(), new_surfaces.end());
+      Stmt put(db, "INSERT OR IGNORE INTO search_surfaces(term) VALUES (?)");
+      if (put.rc != SQLITE_OK) return put.rc;
+      for (const auto& s : new_surfaces) {
+        put.reset();
+        sqlite3_bind_text(put.st, 1, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+        if ((rc = sqlite3_step(put.st)) != SQLITE_DONE) return rc;
+      }
+    }
+    {
+      Stmt st(db, "INSERT OR REPLACE INTO meta(key, value) VALUES ('search_generation', ?1), ('search_rows', ?2), "
+                  "('search_tokens', ?3)");
+      if (st.rc != SQLITE_OK) return st.rc;
+      sqlite3_bind_int64(st.st, 1, g);
+      sqlite3_bind_int64(st.st, 2, rows);
+      sqlite3_bind_int64(st.st, 3, tokens);
+      if ((rc = sqlite3_step(st.st)) != SQLITE_DONE) return rc;
+    }
+    generation = g;
+    pend.clear();
+    terms.clear();
+    batch_docs.clear();
+    new_dict.clear();
+    new_surfaces.clear();
+    // The blocks of finished batches stay cached: the next batch's documents are mostly in the
+    // same block. Bounded by dropping clean ones past 64 (~10 MB).
+    if (blocks.size() > 64)
+      for (auto it = blocks.begin(); it != blocks.end();) it = it->second.dirty ? std::next(it) : blocks.erase(it);
+    if (surfaces_seen.size() > (1u << 20)) surfaces_seen.clear();
+    return SQLITE_OK;
+  }
+};
+
+PostingsWriter::PostingsWriter(sqlite3* db) : impl_(new Impl(db)) {}
+PostingsWriter::~PostingsWriter() { delete impl_; }
+int PostingsWriter::add(int64_t id, const PostingsDoc& d) { return impl_->add(id, d); }
+int PostingsWriter::remove(int64_t id) { return impl_->remove(id); }
+int PostingsWriter::flush() { return impl_->flush(); }
+
+int PostingsWriter::rebuild() {
+  sqlite3* db = impl_->db;
+  int rc = sqlite3_exec(db,
+                        "DELETE FROM search_postings; DELETE FROM search_columns; DELETE FROM search_dict; "
+                        "DELETE FROM search_surfaces; DELETE FROM meta WHERE key IN ('search_generation', "
+                        "'search_disabled', 'search_rows', 'search_tokens');",
+                        nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return rc;
+  delete impl_;
+  impl_ = new Impl(db);
+  Stmt st(db,
+          "SELECT d.id, d.error_code IS NULL, d.title, d.text, d.type, d.document_date, c.municipalities "
+          "FROM documents d LEFT JOIN cards c ON c.id = d.id ORDER BY d.id");
+  if (st.rc != SQLITE_OK) return st.rc;
+  std::string title, text, type, munis;
+  size_t bytes = 0, docs = 0;
+  while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+    auto col = [&](int c, std::string& out) {
+      if (sqlite3_column_type(st.st, c) == SQLITE_NULL) return false;
+      out.assign(reinterpret_cast<const char*>(sqlite3_column_text(st.st, c)),
+                 static_cast<size_t>(sqlite3_column_bytes(st.st, c)));
+      return true;
+    };
+    PostingsDoc d;
+    d.ok = sqlite3_column_int(st.st, 1) != 0;
+    if (col(2, title)) d.title = &title;
+    if (col(3, text)) d.text = &text;
+    if (col(4, type)) d.type = &type;
+    col(5, d.document_date);
+    if (col(6, munis)) {
+      size_t b = 0;
+      while (true) {
+        size_t e = munis.find('\x1f', b);
+        d.municipalities.push_back(munis.substr(b, e == std::string::npos ? std::string::npos : e - b));
+        if (e == std::string::npos) break;
+        b = e + 1;
+      }
+    }
+    if ((rc = impl_->add(sqlite3_column_int64(st.st, 0), d)) != SQLITE_OK) return rc;
+    bytes += text.size();
+    // Batches as large as ingest's, so the rows come out the same size.
+    if (++docs % 1000 == 0 || bytes > (64u << 20)) {
+      bytes = 0;
+      if ((rc = impl_->flush()) != SQLITE_OK) return rc;
+    }
+  }
+  if (rc != SQLITE_DONE) return rc;
+  return impl_->flush();
+}
+
+// ---- Queries ------------------------------------------------------------------------------------
+
+std::vector<std::string> SimpleQuery::terms() const {
+  std::vector<std::string> out;
+  for (const auto& p : phrases) out.insert(out.end(), p.terms.begin(), p.terms.end());
+  return out;
+}
+
+std::optional<SimpleQuery> parse_simple_query(std::string_view q, DanishTokenizer& tok) {
+  SimpleQuery out;
+  auto space = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  size_t i = 0;
+  while (i < q.size()) {
+    unsigned char c = static_cast<unsigned char>(q[i]);
+    if (space(c)) {
+      ++i;
+      continue;
+    }
+    size_t e = i;
+    std::string_view text;  // what the query tokenizer reads
+    if (c == '"') {
+      size_t close = q.find('"', i + 1);
+      if (close == std::string_view::npos) return std::nullopt;  // unterminated: FTS5's error
+      e = close + 1;
+      if (e < q.size() && q[e] == '"') return std::nullopt;    // "" inside a phrase
+      text = q.substr(i + 1, close - i - 1);
+    } else {
+      // FTS5's bareword characters: non-ASCII, ASCII letters and digits, '_', 0x1A.
+      while (e < q.size()) {
+        unsigned char d = static_cast<unsigned char>(q[e]);
+        if (d >= 0x80 || std::isalnum(d) || d == '_' || d == 0x1A) ++e;
+        else break;
+      }
+      if (e == i) return std::nullopt;  // an operator or other syntax: FTS5's
+      text = q.substr(i, e - i);
+      if (text == "AND" || text == "OR" || text == "NOT" || text == "NEAR") return std::nullopt;
+    }
+    if (e < q.size() && !space(static_cast<unsigned char>(q[e]))) return std::nullopt;  // word* word: "a"b ...
+    SimpleQuery::Phrase p;
+    tok.tokenize(text, TokenMode::query, [&](const Token& k) {
+      p.terms.emplace_back(k.text);
+      return 0;
+    });
+    if (p.terms.empty()) return std::nullopt;  // FTS5 matches nothing for it; let it say so
+    p.fts = std::string(q.substr(i, e - i));
+    if (c != '"' && p.terms.size() > 1) p.fts = "\"" + p.fts + "\"";  // FTS5 makes a phrase of it too
+    out.phrases.push_back(std::move(p));
+    i = e;
+  }
+  if (out.phrases.empty()) return std::nullopt;
+  return out;
+}
+
+namespace {
+
+// The columns of the blocks a query touches, in arrays indexed by document id (blocks not read
+// stay zero: no document). Read with incremental blob I/O: one copy from the file's pages into
+// the array, where sqlite3_column_blob would assemble each block first and copy it again.
+struct Columns {
+  sqlite3* db = nullptr;
+  sqlite3_blob* blob = nullptr;
+  uint32_t size = 0;  // ids [0, size)
+  std::vector<uint32_t> ver, len;  // len holds kOkBit
+  std::vector<uint16_t> type, year;
+  std::vector<uint32_t> date;
+  std::vector<std::vector<uint32_t>> moff;  // per block: offsets into mval[block]
+  std::vector<std::vector<uint16_t>> mval;
+  std::vector<uint8_t> loaded[4];  // per column, per block
+  std::vector<unsigned char> buf;
+
+  ~Columns() {
+    if (blob) sqlite3_blob_close(blob);
+  }
+  // Reads column `col` of block `b` into buf; false with rc set on an error, true and an empty
+  // buf when the block has no row.
+  bool read(int col, uint32_t b, int& rc) {
+    int64_t id = (static_cast<int64_t>(col) << 32) | b;
+    rc = blob ? sqlite3_blob_reopen(blob, id) : sqlite3_blob_open(db, "main", "search_columns", "data", id, 0, &blob);
+    buf.clear();
+    if (rc != SQLITE_OK) {
+      // A missing row (SQLITE_ERROR) is a block without documents; the handle is spent either way.
+      if (blob) sqlite3_blob_close(blob);
+      blob = nullptr;
+      if (rc == SQLITE_ERROR) rc = SQLITE_OK;
+      return rc == SQLITE_OK;
+    }
+    buf.resize(static_cast<size_t>(sqlite3_blob_bytes(blob)));
+    rc = buf.empty() ? SQLITE_OK : sqlite3_blob_read(blob, buf.data(), static_cast<int>(buf.size()), 0);
+    return rc == SQLITE_OK;
+  }
+  // Reads column `col` of every block flagged in `want` (by block) not read yet.
+  int load(int col, const std::vector<uint8_t>& want) {
+    auto& done = loaded[col];
+    if (done.empty()) done.assign(want.size(), 0);
+    for (uint32_t b = 0; b < want.size(); ++b) {
+      if (!want[b] || done[b]) continue;
+      done[b] = 1;
+      int rc;
+      size_t base = static_cast<size_t>(b) * kBlockSize;
+      if (col == kNorms) {
+        // Straight into ver and len: the two halves of the blob.
+        int64_t id = (static_cast<int64_t>(col) << 32) | b;
+        rc = blob ? sqlite3_blob_reopen(blob, id) : sqlite3_blob_open(db, "main", "search_columns", "data", id, 0, &blob);
+        if (rc != SQLITE_OK) {
+          if (blob) sqlite3_blob_close(blob);
+          blob = nullptr;
+          if (rc == SQLITE_ERROR) continue;
+          return rc;
+        }
+        if (sqlite3_blob_bytes(blob) != static_cast<int>(kBlockSize * 8)) return SQLITE_CORRUPT;
+        if ((rc = sqlite3_blob_read(blob, &ver[base], kBlockSize * 4, 0)) != SQLITE_OK) return rc;
+        if ((rc = sqlite3_blob_read(blob, &len[base], kBlockSize * 4, kBlockSize * 4)) != SQLITE_OK) return rc;
+        continue;
+      }
+      if (!read(col, b, rc)) return rc;
+      if (buf.empty()) continue;
+      const unsigned char* p = buf.data();
+      size_t n = buf.size();
+      if (col == kCard) {
+        if (n != kBlockSize * 5) return SQLITE_CORRUPT;
+        std::memcpy(&type[base], p + kBlockSize, kBlockSize * 2);
+        std::memcpy(&year[base], p + kBlockSize * 3, kBlockSize * 2);
+      } else if (col == kDate) {
+        if (n != kBlockSize * 4) return SQLITE_CORRUPT;
+        std::memcpy(&date[base], p, kBlockSize * 4);
+      } else if (col == kMunis) {
+        if (n < (kBlockSize + 1) * 4) return SQLITE_CORRUPT;
+        auto& off = moff[b];
+        off.resize(kBlockSize + 1);
+        std::memcpy(off.data(), p, off.size() * 4);
+        size_t nv = (n - off.size() * 4) / 2;
+        if (off[kBlockSize] > nv) return SQLITE_CORRUPT;
+        for (uint32_t i = 0; i < kBlockSize; ++i)
+          if (off[i] > off[i + 1]) return SQLITE_CORRUPT;
+        auto& val = mval[b];
+        val.resize(nv);
+        std::memcpy(val.data(), p + off.size() * 4, nv * 2);
+      }
+    }
+    return SQLITE_OK;
+  }
+};
+
+
+}  // namespace
+
+Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, const std::vector<int64_t>* fact_ids,
+                                     size_t offset, size_t limit, bool want_facets) {
+  AccelResult r;
+  auto err = [&](int rc) { return Error{"sqlite", std::string("search accelerator: ") + sqlite3_errstr(rc)}; };
+  // Filters read from places the accelerator does not hold: FTS5's path answers them.
+  if (!f.path.empty() || f.errors || q.phrases.size() > 255) return r;
+  uint32_t from = 0, to = 0xFFFFFFFEu;
+  auto bound = [](const std::string& d, bool upper, uint32_t& out) {
+    std::string s = d.size() == 4 ? d + (upper ? "-12-31" : "-01-01") : d.size() == 7 ? d + (upper ? "-31" : "-01") : d;
+    return iso_date(s, out);
+  };
+  if (!f.from.empty() && !bound(f.from, false, from)) return r;
+  if (!f.to.empty() && !bound(f.to, true, to)) return r;
+  bool dated = !f.from.empty() || !f.to.empty();
+  int64_t nrow = 0, ntok = 0;
+  {
+    Stmt st(db_, "SELECT key, value FROM meta WHERE key IN ('search_disabled', 'search_rows', 'search_tokens')");
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    bool totals = false;
+    while (sqlite3_step(st.st) == SQLITE_ROW) {
+      std::string k = reinterpret_cast<const char*>(sqlite3_column_text(st.st, 0));
+      int64_t v = sqlite3_column_int64(st.st, 1);
+      if (k == "search_disabled" && v != 0) return r;
+      if (k == "search_rows") nrow = v, totals = true;
+      if (k == "search_tokens") ntok = v;
+    }
+    if (!totals) return r;  // nothing written yet: FTS5 answers (and knows there is nothing)
+  }
+  {
+    // A query stem that is also some word's indexed surface form matches that word in FTS5.
+    Stmt st(db_, "SELECT 1 FROM search_surfaces WHERE term = ?");
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    for (const auto& t : q.terms()) {
+      st.reset();
+      sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+      int rc = sqlite3_step(st.st);
+      if (rc == SQLITE_ROW) return r;
+      if (rc != SQLITE_DONE) return err(rc);
+    }
+  }
+  std::vector<uint16_t> types;  // codes of the --type labels
+  std::unordered_map<std::string, uint16_t> dict[4];
+  std::vector<std::string> names[4];
+  {
+    Stmt st(db_, "SELECT kind, code, value FROM search_dict");
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    int rc;
+    while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+      int kind = sqlite3_column_int(st.st, 0);
+      if (kind < 1 || kind > 3) continue;
+      auto code = static_cast<size_t>(sqlite3_column_int64(st.st, 1));
+      std::string v(reinterpret_cast<const char*>(sqlite3_column_text(st.st, 2)),
+                    static_cast<size_t>(sqlite3_column_bytes(st.st, 2)));
+      if (names[kind].size() <= code) names[kind].resize(code + 1);
+      names[kind][code] = v;
+      dict[kind][v] = static_cast<uint16_t>(code);
+    }
+    if (rc != SQLITE_DONE) return err(rc);
+  }
+  for (const auto& t : f.types) {
+    auto it = dict[kType].find(t);
+    if (it != dict[kType].end()) types.push_back(it->second);
+  }
+
+  Columns c;
+  c.db = db_;
+  {
+    Stmt st(db_, "SELECT max(id) FROM search_columns WHERE id < (1 << 32)");  // the last block of norms
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    if (sqlite3_step(st.st) != SQLITE_ROW) return err(sqlite3_errcode(db_));
+    int64_t mb = sqlite3_column_type(st.st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st.st, 0);
+    c.size = static_cast<uint32_t>((mb + 1) * kBlockSize);
+  }
+  const auto nblocks = static_cast<size_t>(c.size >> kBlockShift);
+  c.ver.assign(c.size, 0);
+  c.len.assign(c.size, 0);
+  r.used = true;
+  if (nrow <= 0 || ntok < 0) {
+    if (want_facets) r.facets = AccelFacets{};
+    return r;
+  }
+  const double avgdl = static_cast<double>(ntok) / static_cast<double>(nrow);
+
+  // Postings of each term, decoded with their rows' generation ranges; then the norms of the
+  // blocks they touch; then the current entries only, straight into what the phrases need:
+  // f for a one-word phrase, the title and text counts for the words of longer phrases.
+  struct Raw {
+    std::vector<Entry> entries;
+    std::vector<std::tuple<size_t, uint32_t, uint32_t>> rows;  // first entry, lo, hi
+  };
+  std::unordered_map<std::string, Raw> raw;
+  std::vector<uint8_t> want(nblocks, 0);
+  {
+    Stmt st(db_, "SELECT lo, hi, n, data FROM search_postings WHERE term = ?");
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    for (const auto& t : q.terms()) {
+      if (raw.count(t)) continue;
+      Raw& out = raw[t];
+      st.reset();
+      sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+      int rc;
+      while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+        auto lo = static_cast<uint32_t>(sqlite3_column_int64(st.st, 0));
+        auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
+        auto n = static_cast<size_t>(std::max<int64_t>(0, sqlite3_column_int64(st.st, 2)));
+        out.rows.emplace_back(out.entries.size(), lo, hi);
+        if (out.entries.empty()) out.entries.reserve(n * 2);  // grows geometrically past that
+        uint32_t last_block = 0xFFFFFFFFu;
+        bool ok = decode(sqlite3_column_blob(st.st, 3), sqlite3_column_bytes(st.st, 3),
+                         [&](uint32_t doc, uint32_t tt, uint32_t tx) {
+                           if (doc >= c.size) return;  // past the last block: no such document
+                           out.entries.push_back({doc, tt, tx});
+                           if ((doc >> kBlockShift) != last_block) want[last_block = doc >> kBlockShift] = 1;
+                         });
+        if (!ok) return Error{"corrupt", "search accelerator: a damaged postings row (run 'sagsindeks check --reindex')"};
+      }
+      if (rc != SQLITE_DONE) return err(rc);
+    }
+  }
+  if (int rc = c.load(kNorms, want)) return err(rc);
+  // Current entries only, filtered in place; f(t, D) = 4 × tt + tx where needed.
+  auto by_doc = [](const auto& a, const auto& b) { return a.doc < b.doc; };
+  for (auto& [t, rw] : raw) {
+    const uint32_t* ver = c.ver.data();
+    size_t kept = 0;
+    for (size_t k = 0; k < rw.rows.size(); ++k) {
+      auto [first, lo, hi] = rw.rows[k];
+      size_t end = k + 1 < rw.rows.size() ? std::get<0>(rw.rows[k + 1]) : rw.entries.size();
+      for (size_t j = first; j < end; ++j) {
+        const Entry e = rw.entries[j];
+        if (ver[e.doc] >= lo && ver[e.doc] <= hi) rw.entries[kept++] = e;  // else stale or gone
+      }
+    }
+    rw.entries.resize(kept);
+    // Rows are sorted; their concatenation is too unless documents were replaced after a later
+    // row began. The merges below need id order.
+    if (!std::is_sorted(rw.entries.begin(), rw.entries.end(), by_doc))
+      std::sort(rw.entries.begin(), rw.entries.end(), by_doc);
+  }
+  // The first position at or after `from` in v whose id is >= d (galloping: cheap when a short
+  // list drives a long one).
+  auto seek = [](const auto& v, size_t from, uint32_t d) {
+    size_t step = 1, lo = from, hi = from;
+    while (hi < v.size() && v[hi].doc < d) {
+      lo = hi + 1;
+      hi += step;
+      step *= 2;
+    }
+    hi = std::min(hi, v.size());
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (v[mid].doc < d) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  // Per phrase: its matches with f(p, D), exact for a word, an upper bound for a longer phrase.
+  std::vector<const std::vector<Entry>*> lists(q.phrases.size());
+  std::vector<std::vector<Entry>> bounds;  // of the longer phrases: the smallest counts of their words
+  bounds.reserve(q.phrases.size());
+  bool bounded = false;  // some f is only a bound: the page is settled by exact_score below
+  for (size_t i = 0; i < q.phrases.size(); ++i) {
+    const auto& ph = q.phrases[i];
+    if (ph.terms.size() == 1) {
+      lists[i] = &raw[ph.terms[0]].entries;
+      continue;
+    }
+    bounded = true;
+    bounds.emplace_back();
+    auto& out = bounds.back();
+    lists[i] = &out;
+    std::vector<const std::vector<Entry>*> words;
+    for (const auto& t : ph.terms) words.push_back(&raw[t].entries);
+    std::vector<size_t> at(words.size(), 0);
+    Stmt st(db_, "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rowid");
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    sqlite3_bind_text(st.st, 1, ph.fts.data(), static_cast<int>(ph.fts.size()), SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+      int64_t id = sqlite3_column_int64(st.st, 0);
+      if (id < 0 || id >= static_cast<int64_t>(c.size)) return AccelResult{};
+      auto d = static_cast<uint32_t>(id);
+      uint32_t mt = 0xFFFFFFFFu, mx = 0xFFFFFFFFu;
+      for (size_t j = 0; j < words.size(); ++j) {
+        at[j] = seek(*words[j], at[j], d);
+        // FTS5 and the postings disagree (a damaged index): FTS5's path must answer.
+        if (at[j] >= words[j]->size() || (*words[j])[at[j]].doc != d) return AccelResult{};
+        mt = std::min(mt, (*words[j])[at[j]].tt);
+        mx = std::min(mx, (*words[j])[at[j]].tx);
+      }
+      out.push_back({d, mt, mx});
+    }
+    if (rc != SQLITE_DONE) return err(rc);
+  }
+
+  // Scores, in query order as FTS5 sums them; a document matches when every phrase holds it.
+  const double k1 = 1.2, b = 0.75;
+  auto term_score = [&](double idf, double freq, uint32_t doc) {
+    double D = static_cast<double>(c.len[doc] & ~kOkBit);
+    return idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * D / avgdl)));
+  };
+  std::vector<double> idf(q.phrases.size());
+  for (size_t i = 0; i < q.phrases.size(); ++i) {
+    auto n = static_cast<double>(lists[i]->size());
+    double v = std::log((static_cast<double>(nrow) - n + 0.5) / (n + 0.5));
+    idf[i] = v <= 0.0 ? 1e-6 : v;
+  }
+  std::vector<AccelHit> matches;
+  if (q.phrases.size() == 1) {
+    matches.reserve(lists[0]->size());
+    for (const auto& p : *lists[0]) matches.push_back({p.doc, -(0.0 + term_score(idf[0], 4.0 * p.tt + 1.0 * p.tx, p.doc))});
+  } else {
+    // Intersection driven by the shortest list, the others sought by galloping; the score of a
+    // match summed in query order, as bm25 sums it.
+    const size_t k = q.phrases.size();
+    size_t drive = 0;
+    for (size_t i = 1; i < k; ++i)
+      if (lists[i]->size() < lists[drive]->size()) drive = i;
+    std::vector<size_t> at(k, 0);
+    std::vector<double> fs(k);
+    for (const auto& p : *lists[drive]) {
+      bool all = true;
+      for (size_t i = 0; i < k && all; ++i) {
+        if (i == drive) {
+          fs[i] = 4.0 * p.tt + 1.0 * p.tx;
+          continue;
+        }
+        at[i] = seek(*lists[i], at[i], p.doc);
+        all = at[i] < lists[i]->size() && (*lists[i])[at[i]].doc == p.doc;
+        if (all) fs[i] = 4.0 * (*lists[i])[at[i]].tt + 1.0 * (*lists[i])[at[i]].tx;
+      }
+      if (!all) continue;
+      double score = 0.0;
+      for (size_t i = 0; i < k; ++i) score += term_score(idf[i], fs[i], p.doc);
+      matches.push_back({p.doc, -score});
+    }
+  }
+  // The exact score of one match, f of every phrase from FTS5 (sagsindeks_freqs: bm25's own
+  // count), for the candidates of a query with phrases. ~0.05 ms a row (a seek per term).
+  Stmt exact(db_, "SELECT sagsindeks_freqs(documents_fts, 4.0, 1.0) FROM documents_fts WHERE documents_fts MATCH ? "
+                  "AND rowid = ?");
+  std::string whole;
+  for (const auto& ph : q.phrases) whole += (whole.empty() ? "" : " ") + ph.fts;
+  auto exact_score = [&](uint32_t doc, double& out) -> int {
+    exact.reset();
+    sqlite3_bind_text(exact.st, 1, whole.data(), static_cast<int>(whole.size()), SQLITE_STATIC);
+    sqlite3_bind_int64(exact.st, 2, doc);
+    int rc = sqlite3_step(exact.st);
+    if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
+    if (static_cast<size_t>(sqlite3_column_bytes(exact.st, 0)) != q.phrases.size() * sizeof(double)) return SQLITE_CORRUPT;
+    std::vector<double> fr(q.phrases.size());
+    std::memcpy(fr.data(), sqlite3_column_blob(exact.st, 0), fr.size() * sizeof(double));
+    double score = 0.0;
+    for (size_t i = 0; i < fr.size(); ++i) score += term_score(idf[i], fr[i], doc);
+    out = -1.0 * score;
+    return SQLITE_OK;
+  };
+  if (bounded && exact.rc != SQLITE_OK) return err(exact.rc);
+
+  // Filters: ok (in the norms), then cards, dates and facts as asked.
+  bool carded = !f.types.empty() || want_facets;
+  std::vector<uint8_t> hit_blocks(nblocks, 0);
+  for (const auto& m : matches) hit_blocks[static_cast<size_t>(m.id) >> kBlockShift] = 1;
+  if (carded) {
+    c.type.assign(c.size, 0);
+    c.year.assign(c.size, 0);
+    if (int rc = c.load(kCard, hit_blocks)) return err(rc);
+  }
+  if (dated) {
+    c.date.assign(c.size, 0);
+    if (int rc = c.load(kDate, hit_blocks)) return err(rc);
+  }
+  std::vector<uint8_t> allowed;  // from fact filters, when any
+  if (fact_ids) {
+    allowed.assign(c.size, 0);
+    for (int64_t id : *fact_ids)
+      if (id >= 0 && id < static_cast<int64_t>(c.size)) allowed[static_cast<size_t>(id)] = 1;
+  }
+  size_t kept = 0;
+  for (const auto& m : matches) {
+    auto d = static_cast<uint32_t>(m.id);
+    if (!(c.len[d] & kOkBit)) continue;
+    if (!f.types.empty() && std::find(types.begin(), types.end(), c.type[d]) == types.end()) continue;
+    if (dated) {
+      if (c.date[d] == kDateNotIso) return AccelResult{};  // compared as text by SQL: FTS5's path
+      if (c.date[d] == 0 || c.date[d] < from || c.date[d] > to) continue;
+    }
+    if (fact_ids && !allowed[d]) continue;
+    matches[kept++] = m;
+  }
+  matches.resize(kept);
+  r.total = static_cast<int64_t>(kept);
+
+  if (want_facets) {
+    c.moff.assign(nblocks, {});
+    c.mval.assign(nblocks, {});
+    if (int rc = c.load(kMunis, hit_blocks)) return err(rc);
+    std::vector<int64_t> nt(names[kType].size() + 1, 0), ny(names[kYear].size() + 1, 0),
+        nm(names[kMunicipality].size() + 1, 0);
+    for (const auto& m : matches) {
+      auto d = static_cast<uint32_t>(m.id);
+      ++nt[std::min<size_t>(c.type[d], nt.size() - 1)];
+      ++ny[std::min<size_t>(c.year[d], ny.size() - 1)];
+      const auto& off = c.moff[d >> kBlockShift];
+      if (off.empty()) continue;
+      const auto& val = c.mval[d >> kBlockShift];
+      uint32_t slot = d & (kBlockSize - 1);
+      for (uint32_t j = off[slot]; j < off[slot + 1]; ++j) ++nm[std::min<size_t>(val[j], nm.size() - 1)];
+    }
+    AccelFacets fc;
+    fc.total = r.total;
+    auto out = [&](int kind, const std::vector<int64_t>& n, const char* none,
+                   std::vector<std::pair<std::string, int64_t>>& v) {
+      for (size_t code = 0; code < n.size(); ++code) {
+        if (!n[code]) continue;
+        if (code == 0) {
+          if (none) v.emplace_back(none, n[code]);
+        } else if (code < names[kind].size()) {
+          v.emplace_back(names[kind][code], n[code]);
+        }
+      }
+    };
+    out(kType, nt, "(none)", fc.types);
+    out(kYear, ny, "(undated)", fc.years);
+    out(kMunicipality, nm, nullptr, fc.municipalities);
+    r.facets = std::move(fc);
+  }
+
+  auto better = [](const AccelHit& a, const AccelHit& b) { return a.score < b.score || (a.score == b.score && a.id < b.id); };
+  if (bounded && limit > 0 && offset < matches.size()) {
+    // Candidates by their bound (a bound is never below the exact score's magnitude); settle
+    // exact scores in that order until the page's last exact score beats the next bound.
+    const size_t want = std::min(matches.size(), offset + limit);
+    // Candidates popped best bound first from a heap (O(n) to build, O(log n) a pop): only the
+    // few that settle the page are ordered.
+    auto worse = [&](const AccelHit& a, const AccelHit& b) { return better(b, a); };
+    std::make_heap(matches.begin(), matches.end(), worse);
+    auto heap_end = matches.end();
+    std::vector<AccelHit> settled;
+    while (heap_end != matches.begin()) {
+      std::pop_heap(matches.begin(), heap_end, worse);
+      --heap_end;
+      const AccelHit cand = *heap_end;
+      if (settled.size() >= want) {
+        std::nth_element(settled.begin(), settled.begin() + static_cast<long>(want - 1), settled.end(), better);
+        const AccelHit& last = settled[want - 1];
+        if (better(last, cand)) break;  // every later match scores no better than its bound
+      }
+      AccelHit h{cand.id, 0};
+      if (int rc = exact_score(static_cast<uint32_t>(h.id), h.score)) {
+        if (rc == SQLITE_CORRUPT) return AccelResult{};  // FTS5 disagrees: let FTS5 answer
+        return err(rc);
+      }
+      settled.push_back(h);
+    }
+    std::sort(settled.begin(), settled.end(), better);
+    settled.resize(std::min(settled.size(), want));
+    r.page.assign(settled.begin() + static_cast<long>(std::min(offset, settled.size())), settled.end());
+  } else if (limit > 0 && offset < matches.size()) {
+    // The best `end` in one pass with a heap (worst on top): most matches lose one comparison
+    // with the heap's worst, instead of partitioning every match.
+    size_t end = std::min(matches.size(), offset + limit);
+    std::vector<AccelHit> heap(matches.begin(), matches.begin() + static_cast<long>(end));
+    std::make_heap(heap.begin(), heap.end(), better);
+    for (size_t i = end; i < matches.size(); ++i)
+      if (better(matches[i], heap.front())) {
+        std::pop_heap(heap.begin(), heap.end(), better);
+        heap.back() = matches[i];
+        std::push_heap(heap.begin(), heap.end(), better);
+      }
+    std::sort(heap.begin(), heap.end(), better);
+    r.page.assign(heap.begin() + static_cast<long>(offset), heap.end());
+  }
+  return r;
+}
+
+}  // namespace sagsindeks

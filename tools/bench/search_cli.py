@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Whole-command search latency on an existing index: `sagsindeks search DB QUERY --format jsonl`
+and the same with `--facets`, for every line of tools/bench/queries.txt, each after one warm-up
+run. Reports p50/p95 per form and over all runs, by wall clock and by the child's own CPU time
+(os.wait4 rusage: what a loaded, shared machine does not inflate), and the slowest queries.
+
+    tools/bench/search_cli.py --index /work/data/scale-200000.db [--binary build/sagsindeks] [--reps 5]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+
+
+def percentile(xs, p):
+    xs = sorted(xs)
+    if not xs:
+        return 0.0
+    k = (len(xs) - 1) * p / 100.0
+    f = int(k)
+    c = min(f + 1, len(xs) - 1)
+    return xs[f] + (xs[c] - xs[f]) * (k - f)
+
+
+def run(cmd):
+    """Wall ms (blocking wait: no polling granularity) and the child's CPU ms."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = (time.perf_counter() - t0) * 1000
+    return os.waitstatus_to_exitcode(status), wall, (ru.ru_utime + ru.ru_stime) * 1000
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--index", required=True)
+    ap.add_argument("--binary", default=os.path.join(ROOT, "build", "sagsindeks"))
+    ap.add_argument("--queries", default=os.path.join(HERE, "queries.txt"))
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--json", default=None, help="write the figures here too")
+    a = ap.parse_args()
+    queries = [q.strip() for q in open(a.queries, encoding="utf-8") if q.strip() and not q.startswith("#")]
+    per = {"hits": {"wall": [], "cpu": []}, "facets": {"wall": [], "cpu": []}}
+    by_query = []
+    fails = 0
+    for q in queries:
+        for form, extra in (("hits", []), ("facets", ["--facets"])):
+            cmd = [a.binary, "search", a.index, q, "--format", "jsonl"] + extra
+            run(cmd)  # warm-up
+            w, c = [], []
+            for _ in range(a.reps):
+                rc, wall, cpu = run(cmd)
+                fails += rc not in (0, 1)
+                w.append(wall)
+                c.append(cpu)
+            per[form]["wall"] += w
+            per[form]["cpu"] += c
+            by_query.append((percentile(c, 50), percentile(w, 50), form, q))
+    out = {"queries": len(queries), "reps": a.reps, "failed": fails}
+    allw = per["hits"]["wall"] + per["facets"]["wall"]
+    allc = per["hits"]["cpu"] + per["facets"]["cpu"]
+    for name, (w, c) in {"hits": (per["hits"]["wall"], per["hits"]["cpu"]),
+                         "facets": (per["facets"]["wall"], per["facets"]["cpu"]), "all": (allw, allc)}.items():
+        out[name] = {"wall_p50_ms": percentile(w, 50), "wall_p95_ms": percentile(w, 95),
+                     "cpu_p50_ms": percentile(c, 50), "cpu_p95_ms": percentile(c, 95)}
+        print(f"{name:7s} wall p50 {percentile(w, 50):6.1f} ms  p95 {percentile(w, 95):6.1f} ms   "
+              f"CPU p50 {percentile(c, 50):6.1f} ms  p95 {percentile(c, 95):6.1f} ms")
+    print(f"failed runs: {fails}")
+    print("slowest (median CPU ms, wall ms):")
+    for c, w, form, q in sorted(by_query, reverse=True)[:8]:
+        print(f"  {c:6.1f} {w:6.1f}  {form:6s} {q}")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(out, f, indent=1)
+    return 0 if fails == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
