@@ -9,7 +9,7 @@
 #include <set>
 
 #include "analysis/corpus.h"
-#include "helpers.h"
+#include "../common/test_util.h"
 #include "index/postings.h"
 #include "index/store.h"
 #include "index/tokenizer.h"
@@ -19,17 +19,6 @@ using namespace sagsindeks::test;
 
 namespace {
 
-std::shared_ptr<const Resources> resources() {
-  static std::shared_ptr<const Resources> r = [] {
-    auto x = Resources::load({});
-    if (!x.ok()) {
-      ADD_FAILURE() << x.error().message;
-      return std::shared_ptr<const Resources>();
-    }
-    return *x;
-  }();
-  return r;
-}
 
 std::unique_ptr<CorpusIndex> open(const std::string& path, bool accelerator, bool writable = false) {
   IndexOptions o;
@@ -46,7 +35,7 @@ void ingest(const std::string& db, const std::vector<std::string>& paths, bool p
   o.jobs = 2;
   o.prune = prune;
   o.batch = 37;  // many generations, so rows are extended and split as in a large ingest
-  auto r = ix->ingest(paths, *resources(), o);
+  auto r = ix->ingest(paths, test::resources(), o);
   ASSERT_TRUE(r.ok()) << r.error().message;
 }
 
