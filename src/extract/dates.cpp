@@ -163,8 +163,30 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
   // Cost: O(digit runs × patterns), independent of the letters between them.
   constexpr size_t kWindow = 120;
   std::vector<size_t> starts;
-  for (size_t i = 0; i < t.size(); ++i)
-    if (t[i] >= '0' && t[i] <= '9' && (i == 0 || t[i - 1] < '0' || t[i - 1] > '9')) starts.push_back(i);
+  // Only a run that can open a form is a start: every form opens with one or two digits and then
+  // a separator, a space or a letter (the month, "til", "og"), or with four digits and "-" (ISO).
+  // A run of three or five digits, or a year before a space ("2005 ", "1240 Esbjerg"), cannot
+  // (\d is ASCII in RE2, so a longer run would leave a digit where the pattern needs none).
+  // This byte test drops most runs before the set's DFA sees them. Cost: one pass over the bytes.
+  auto opens_form = [&](size_t run, size_t len) {
+    size_t e = run + len;
+    if (e >= t.size()) return false;  // every form needs more after the digits
+    unsigned char c = static_cast<unsigned char>(t[e]);
+    if (len == 4) return c == '-';
+    if (len > 2) return false;
+    return c == '.' || c == '-' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ||
+           c >= 0x80 || static_cast<unsigned>((c | 0x20) - 'a') < 26u;
+  };
+  for (size_t i = 0; i < t.size();) {
+    if (t[i] < '0' || t[i] > '9') {
+      ++i;
+      continue;
+    }
+    size_t j = i + 1;
+    while (j < t.size() && t[j] >= '0' && t[j] <= '9') ++j;
+    if (opens_form(i, j - i)) starts.push_back(i);
+    i = j;
+  }
   re2::StringPiece g[6];
   // Per digit run: a bit per form (the set's order) that can start there.
   std::vector<uint8_t> forms(starts.size(), 0);
@@ -268,15 +290,17 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     // Label on this line or on one of the two lines before ("Dato\n\n14-12-2020").
     size_t from = ls;
     for (int k = 0; k < 2 && from > 0; ++k) from = line_start(from - 1);
-    std::string before = text::lower(t.substr(from, d.span.begin - from));
-    std::string own = t.substr(ls, d.span.begin - ls);
-    std::string after = text::squash_spaces(t.substr(d.span.end, le - d.span.end));
+    std::string before = text::lower(std::string_view(t).substr(from, d.span.begin - from));
     if (RE2::PartialMatch(before, *doc_label_)) {
       chosen = &d;
       rule = "Dato: label";
       break;
     }
-    if (RE2::FullMatch(own, *doc_line_) && (after.empty() || after == "." || RE2::FullMatch(after, *clock_))) {
+    // The rest of the line is squashed only for a date its line's start allows (few).
+    re2::StringPiece own(t.data() + ls, d.span.begin - ls);
+    if (!RE2::FullMatch(own, *doc_line_)) continue;
+    std::string after = text::squash_spaces(std::string_view(t).substr(d.span.end, le - d.span.end));
+    if (after.empty() || after == "." || RE2::FullMatch(after, *clock_)) {
       chosen = &d;
       rule = "date line";
       break;
@@ -286,9 +310,13 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     for (auto& d : a.dates) {
       if (d.rule == "d. month (year from context)" || line_no(d.span.begin) > 8) continue;
       size_t ls = line_start(d.span.begin), le = line_end(d.span.end);
-      std::string after = text::squash_spaces(t.substr(d.span.end, le - d.span.end));
-      std::string before = text::lower(t.substr(ls, d.span.begin - ls));
-      if (after.empty() && !RE2::PartialMatch(before, *doc_reference_)) {
+      // "after is empty once squashed": only spaces follow on the line; no copy needed.
+      bool rest_blank = true;
+      for (size_t k = d.span.end; k < le && rest_blank; ++k)
+        rest_blank = t[k] == ' ' || t[k] == '\t' || t[k] == '\r';
+      if (!rest_blank) continue;
+      std::string before = text::lower(std::string_view(t).substr(ls, d.span.begin - ls));
+      if (!RE2::PartialMatch(before, *doc_reference_)) {
         chosen = &d;
         rule = "letterhead line ends with date";
         break;
@@ -298,7 +326,7 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
   if (!chosen) {
     for (auto& d : a.dates) {
       size_t from = d.span.begin > 80 ? d.span.begin - 80 : 0;
-      if (RE2::PartialMatch(text::lower(t.substr(from, d.span.begin - from)), *doc_meeting_)) {
+      if (RE2::PartialMatch(text::lower(std::string_view(t).substr(from, d.span.begin - from)), *doc_meeting_)) {
         chosen = &d;
         rule = "meeting date";
         break;
