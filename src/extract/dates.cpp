@@ -276,12 +276,15 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
   // minutes; then "brev af <date>" in the title line.
   auto line_start = [&](size_t pos) { return text::line_start(t, pos); };
   auto line_end = [&](size_t pos) { return text::line_end(t, pos); };
-  // Line number of `pos`, counted only as far as the letterhead rule looks (cost bounded).
-  auto line_no = [&](size_t pos) {
-    long n = 0;
-    for (size_t i = 0; i < pos && n <= 8; ++i) n += t[i] == '\n';
-    return n;
-  };
+  // Whether `pos` lies past the first nine lines, as far as the letterhead rule looks: the ninth
+  // line break is found once (memchr), not counted again for every date.
+  size_t ninth_break = std::string::npos;
+  for (size_t i = 0, k = 0; k < 9; ++k, ++i) {
+    i = t.find('\n', i);
+    if (i == std::string::npos) break;
+    if (k == 8) ninth_break = i;
+  }
+  auto past_letterhead = [&](size_t pos) { return ninth_break != std::string::npos && pos > ninth_break; };
   DateMention* chosen = nullptr;
   std::string rule;
   for (auto& d : a.dates) {
@@ -308,7 +311,7 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
   }
   if (!chosen) {
     for (auto& d : a.dates) {
-      if (d.rule == "d. month (year from context)" || line_no(d.span.begin) > 8) continue;
+      if (d.rule == "d. month (year from context)" || past_letterhead(d.span.begin)) continue;
       size_t ls = line_start(d.span.begin), le = line_end(d.span.end);
       // "after is empty once squashed": only spaces follow on the line; no copy needed.
       bool rest_blank = true;

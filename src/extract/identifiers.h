@@ -1,5 +1,6 @@
 // Case numbers and document numbers: the value after a label from the label lexicons.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@ class IdentifierExtractor {
 
  private:
   std::unique_ptr<RE2> case_re_, doc_re_, case_line_, doc_line_, value_line_;
+  std::array<bool, 256> case_opens_{}, doc_opens_{};  // bytes a label line's label can open with
 };
 
 }  // namespace sagsindeks
