@@ -44,6 +44,13 @@ Result<std::shared_ptr<const Resources>> Resources::load(const ResourceOptions& 
   set(r->exemptions, ExemptionExtractor::create(L));
   set(r->classifier, TypeClassifier::create(L, opt.need_model));
   if (failed) return *failed;
+  // One start pass for all extractors (extract/starts.h).
+  std::vector<std::pair<StartKind, std::string>> starts;
+  for (auto&& p : {r->identifiers->start_patterns(), r->municipalities->start_patterns(), r->mayors->start_patterns(),
+                   r->signatories->start_patterns(), r->parliamentary->start_patterns(), r->exemptions->start_patterns()})
+    starts.insert(starts.end(), p.begin(), p.end());
+  set(r->starts, StartFinder::create(starts));
+  if (failed) return *failed;
   return std::shared_ptr<const Resources>(r);
 }
 
@@ -82,13 +89,17 @@ std::string first_line_title(const std::string& t) {
 Analysis extract_all(const Document& doc, const Resources& r) {
   Analysis a;
   a.title = first_line_title(doc.text);
-  r.identifiers->run(doc, a);
+  // The starts of every extractor's patterns, in one pass; a thread's vectors are reused from
+  // document to document.
+  thread_local Starts starts;
+  r.starts->find(doc.text, starts);
+  r.identifiers->run(doc, a, starts);
   r.dates->run(doc, a);
-  r.municipalities->run(doc, a);
-  r.mayors->run(doc, a);
-  r.signatories->run(doc, a);
-  r.parliamentary->run(doc, a);
-  r.exemptions->run(doc, a);
+  r.municipalities->run(doc, a, starts);
+  r.mayors->run(doc, a, starts);
+  r.signatories->run(doc, a, starts);
+  r.parliamentary->run(doc, a, starts);
+  r.exemptions->run(doc, a, starts);
   std::sort(a.municipalities.begin(), a.municipalities.end(),
             [](const auto& x, const auto& y) { return x.municipality.name < y.municipality.name; });
   a.warnings = doc.warnings;

@@ -74,18 +74,39 @@ Result<std::shared_ptr<const ExemptionExtractor>> ExemptionExtractor::create(con
   x->trigger_re_ = make_re("(?i)(?:" + alt + ")");
   if (!x->trigger_re_->ok())
     return Error{"lexicon", lexdir + "/undtagelser.tsv: trigger pattern does not compile: " + x->trigger_re_->error()};
+  auto own = StartFinder::create(x->start_patterns());
+  if (!own.ok()) return own.error();
+  x->own_starts_ = *own;
   return std::shared_ptr<const ExemptionExtractor>(x);
 }
 
+std::vector<std::pair<StartKind, std::string>> ExemptionExtractor::start_patterns() const {
+  return {{StartKind::kTrigger, trigger_re_->pattern()}};
+}
+
 void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
+  Starts s;
+  own_starts_->find(doc.text, s);
+  run(doc, a, s);
+}
+
+void ExemptionExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
   const std::string& t = doc.text;
-  // One pass for the triggers; a text without one has no exemption and costs nothing more.
+  // The triggers, from where the shared pass found one to start; a text without one has no
+  // exemption and costs nothing more. A start that begins a word is matched anchored for the
+  // trigger's end (the DFA, no capturing engine), and the next trigger is looked for after it,
+  // as the leftmost search from there would find it.
   std::vector<size_t> trigger_at;
-  // Whole matches only (the DFA, no capturing engine); the word start is checked here.
   re2::StringPiece m;
-  for (size_t pos = 0; match_at_word_start(*trigger_re_, t, pos, t.size(), m);) {
-    trigger_at.push_back(static_cast<size_t>(m.data() - t.data()));
-    pos = trigger_at.back() + std::max<size_t>(m.size(), 1);
+  const re2::StringPiece all(t.data(), t.size());
+  size_t pos = 0;
+  for (uint32_t at : starts[StartKind::kTrigger]) {
+    if (at < pos) continue;
+    size_t before = at;
+    if (at > 0 && text::is_letter(text::prev_cp(t, before))) continue;
+    if (!trigger_re_->Match(all, at, t.size(), RE2::ANCHOR_START, &m, 1)) continue;
+    trigger_at.push_back(at);
+    pos = at + std::max<size_t>(m.size(), 1);
   }
   if (trigger_at.empty()) return;
   auto sents = sentences(t);

@@ -9,6 +9,7 @@
 
 #include "core/result.h"
 #include "core/types.h"
+#include "extract/starts.h"
 
 namespace sagsindeks {
 
@@ -18,8 +19,13 @@ class ExemptionExtractor {
   static Result<std::shared_ptr<const ExemptionExtractor>> create(const std::string& lexdir);
   // Fills a.exemptions, one per area. Run after municipalities (requested_by reads them).
   void run(const Document& doc, Analysis& a) const;
+  // The same with the starts of the shared pass (extract/starts.h); run() above finds its own.
+  void run(const Document& doc, Analysis& a, const Starts& starts) const;
+  // Kind and pattern of each start this extractor's rules open with, for the shared pass.
+  std::vector<std::pair<StartKind, std::string>> start_patterns() const;
 
  private:
+  std::shared_ptr<const StartFinder> own_starts_;  // this extractor's start patterns alone
   std::vector<std::string> triggers_;
   std::vector<std::pair<std::string, std::string>> areas_;    // (phrase, area)
   std::vector<std::string> general_;

@@ -66,7 +66,14 @@ Result<std::shared_ptr<const MunicipalityExtractor>> MunicipalityExtractor::crea
   // Longest phrase first so "Kommunes borgmester" is tried before "Kommunes".
   for (auto* v : {&x->after_, &x->plural_, &x->before_, &x->list_})
     std::sort(v->begin(), v->end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  auto own = StartFinder::create(x->start_patterns());
+  if (!own.ok()) return own.error();
+  x->own_starts_ = *own;
   return std::shared_ptr<const MunicipalityExtractor>(x);
+}
+
+std::vector<std::pair<StartKind, std::string>> MunicipalityExtractor::start_patterns() const {
+  return {{StartKind::kMunicipality, g_->alternation()}};
 }
 
 void MunicipalityExtractor::add(Analysis& a, const Municipality& m, Span s, const std::string& rule) {
@@ -80,8 +87,14 @@ void MunicipalityExtractor::add(Analysis& a, const Municipality& m, Span s, cons
 }
 
 void MunicipalityExtractor::run(const Document& doc, Analysis& a) const {
+  Starts s;
+  own_starts_->find(doc.text, s);
+  run(doc, a, s);
+}
+
+void MunicipalityExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
   const std::string& t = doc.text;
-  auto hits = g_->find_all(t);
+  auto hits = g_->find_all(t, starts[StartKind::kMunicipality]);
   std::vector<int> counted(hits.size(), 0);
   std::vector<std::string> rules(hits.size());
   for (size_t i = 0; i < hits.size(); ++i) {

@@ -35,34 +35,32 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   for (auto* re : {&x->any_question_, &x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_, &x->committee_, &x->committee_header_})
     if (!(*re)->ok())
       return Error{"lexicon", lexdir + "/folketing.tsv: parliamentary pattern does not compile: " + (*re)->error()};
+  auto own = StartFinder::create(x->start_patterns());
+  if (!own.ok()) return own.error();
+  x->own_starts_ = *own;
   return std::shared_ptr<const ParliamentaryExtractor>(x);
 }
 
+std::vector<std::pair<StartKind, std::string>> ParliamentaryExtractor::start_patterns() const {
+  return {{StartKind::kQuestion, any_question_->pattern()}};
+}
+
 void ParliamentaryExtractor::run(const Document& doc, Analysis& a) const {
+  Starts s;
+  own_starts_->find(doc.text, s);
+  run(doc, a, s);
+}
+
+void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
   const std::string& t = doc.text;
   const re2::StringPiece all(t.data(), t.size());
   // Every rule's match starts where a question word or the chamber starts (the number rule one
-  // character before it). The DFA of any_question_ lists those positions, found lazily: the
-  // search resumes a character after each start, so overlapping words are all listed. Each rule
-  // then runs anchored at them in order, and the first that matches is the leftmost match a
-  // whole-text search would give: one pass over the text instead of one per rule (the question
-  // rule failing cost a full pass, then the chamber, heading and number rules one each).
-  std::vector<size_t> at;
-  size_t resume = 0;
-  bool exhausted = false;
-  auto candidate = [&](size_t k) -> bool {
-    while (at.size() <= k && !exhausted) {
-      re2::StringPiece m;
-      if (resume > t.size() || !any_question_->Match(all, resume, t.size(), RE2::UNANCHORED, &m, 1)) {
-        exhausted = true;
-        break;
-      }
-      at.push_back(static_cast<size_t>(m.data() - t.data()));
-      resume = at.back();
-      text::next_cp(t, resume);
-    }
-    return k < at.size();
-  };
+  // character before it): where the shared pass found any_question_ to start. Each rule runs
+  // anchored at those starts in order, and the first that matches is the leftmost match a
+  // whole-text search would give: no pass over the text of its own (a rule that failed cost a
+  // full pass each: question, chamber, heading, number).
+  const std::vector<uint32_t>& at = starts[StartKind::kQuestion];
+  auto candidate = [&](size_t k) { return k < at.size(); };
   if (!candidate(0)) return;
   // The leftmost match of `re` over the text: tried anchored at each candidate start, or at the
   // character before it for a rule that opens with "^ or a non-letter" (`before`).
