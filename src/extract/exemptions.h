@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <re2/re2.h>
+#include <re2/set.h>
 
 #include "core/result.h"
 #include "core/types.h"
@@ -29,6 +30,9 @@ class ExemptionExtractor {
   std::vector<std::string> triggers_;
   std::vector<std::pair<std::string, std::string>> areas_;    // (phrase, area)
   std::vector<std::string> general_;
+  // The area phrases, then the general ones, as literals: which of them occur in a sentence at
+  // all, in one DFA pass, before each is looked for at a word start.
+  std::unique_ptr<RE2::Set> phrases_;
   std::unique_ptr<RE2> trigger_re_;  // all triggers, case-insensitive, at a word start
 };
 

@@ -63,12 +63,16 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts&
   auto candidate = [&](size_t k) { return k < at.size(); };
   if (!candidate(0)) return;
   // The leftmost match of `re` over the text: tried anchored at each candidate start, or at the
-  // character before it for a rule that opens with "^ or a non-letter" (`before`).
+  // character before it for a rule that opens with "^ or a non-letter" (`before`). The DFA decides
+  // whether and where it matches; the groups are then taken within that match only (an anchored
+  // match asking for groups runs the capturing engine over the rest of the text).
   auto leftmost = [&](const RE2& re, bool before, re2::StringPiece* g, int n) {
+    re2::StringPiece whole;
     for (size_t k = 0; candidate(k); ++k) {
       size_t from = at[k];
       if (before && from > 0) text::prev_cp(t, from);
-      if (re.Match(all, from, t.size(), RE2::ANCHOR_START, g, n)) return true;
+      if (re.Match(all, from, t.size(), RE2::ANCHOR_START, &whole, 1))
+        return re.Match(all, from, from + whole.size(), RE2::ANCHOR_BOTH, g, n);
     }
     return false;
   };

@@ -19,6 +19,7 @@ Result<std::shared_ptr<const StartFinder>> StartFinder::create(
     std::string error;
     if (f->which_->Add(p, &error) < 0) return Error{"lexicon", "start pattern does not compile: " + error};
     f->kind_of_.push_back(kind);
+    f->each_.push_back(std::make_unique<RE2>(p, so));
     // (?:(?i)...) keeps a pattern's flags inside its own group.
     alt += (alt.empty() ? "(?:" : "|(?:") + p + ")";
   }
@@ -39,13 +40,16 @@ void StartFinder::find(std::string_view t, Starts& out) const {
   for (size_t pos = 0; pos < t.size() && any_->Match(all, pos, t.size(), RE2::UNANCHORED, &m, 1);) {
     size_t s = static_cast<size_t>(m.data() - t.data());
     hit.clear();
-    which_->Match(re2::StringPiece(t.data() + s, t.size() - s), &hit);
-    std::sort(hit.begin(), hit.end());
-    size_t last = kStartKinds;
+    RE2::Set::ErrorInfo error{};
+    const re2::StringPiece from(t.data() + s, t.size() - s);
+    if (!which_->Match(from, &hit, &error) && error.kind != RE2::Set::kNoError) {
+      // The set's DFA gave up (its memory budget): ask each pattern on its own.
+      for (size_t i = 0; i < each_.size(); ++i)
+        if (each_[i]->Match(from, 0, from.size(), RE2::ANCHOR_START, nullptr, 0)) hit.push_back(static_cast<int>(i));
+    }
     for (int i : hit) {
-      size_t k = static_cast<size_t>(kind_of_[static_cast<size_t>(i)]);
-      if (k != last && (out.at[k].empty() || out.at[k].back() != s)) out.at[k].push_back(static_cast<uint32_t>(s));
-      last = k;
+      auto& v = out.at[static_cast<size_t>(kind_of_[static_cast<size_t>(i)])];
+      if (v.empty() || v.back() != s) v.push_back(static_cast<uint32_t>(s));  // a kind given twice
     }
     pos = s;
     text::next_cp(t, pos);

@@ -45,6 +45,7 @@ class StartFinder {
   std::unique_ptr<RE2> any_;       // the alternation of all patterns: where something starts
   std::unique_ptr<RE2::Set> which_;  // the same patterns anchored: which of them start there
   std::vector<StartKind> kind_of_;   // set index -> kind
+  std::vector<std::unique_ptr<RE2>> each_;  // the patterns one by one, should the set's DFA give up
 };
 
 }  // namespace sagsindeks
