@@ -3,6 +3,7 @@
 #include "extract/exemptions.h"
 
 #include <algorithm>
+#include <array>
 
 #include "core/lexicon.h"
 #include "core/re.h"
@@ -21,7 +22,14 @@ struct Sentence {
 std::vector<Sentence> sentences(const std::string& t) {
   std::vector<Sentence> out;
   size_t b = 0;
+  // Only '.', '?', '!' and '\n' can end a sentence: other bytes are passed by one table look-up.
+  static constexpr auto kMaybeEnd = [] {
+    std::array<bool, 256> m{};
+    m['.'] = m['?'] = m['!'] = m['\n'] = true;
+    return m;
+  }();
   for (size_t i = 0; i < t.size(); ++i) {
+    if (!kMaybeEnd[static_cast<unsigned char>(t[i])]) continue;
     bool end = false;
     if ((t[i] == '.' || t[i] == '?' || t[i] == '!') && (i + 1 == t.size() || t[i + 1] == ' ' || t[i + 1] == '\n')) {
       // "f.eks. " and "bl.a. " do not end a sentence: the letter before the dot is a single letter.
