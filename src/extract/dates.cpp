@@ -214,14 +214,11 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
       for (int k : hit) forms[i] |= static_cast<uint8_t>(1u << k);
   }
   enum Form { kRange, kNamed, kIso, kNumeric, kSlashDash, kNoYear, kDmList };
-  // The DFA finds where the form's match ends; the groups are then taken within the match only
-  // (asking for groups at once ran the capturing engine over the whole window: 8 k instructions
-  // a match).
+  // One anchored match with groups per form and start: within the 120-byte window RE2 picks its
+  // engine well (asking the DFA for the bounds first and the groups within them cost 5 % more).
   auto each = [&](const RE2& re, Form form, int groups, auto&& fn) {
-    re2::StringPiece whole;
     for (size_t i = 0; i < starts.size(); ++i)
-      if ((forms[i] & (1u << form)) && re.Match(t, starts[i], window_end[i], RE2::ANCHOR_START, &whole, 1) &&
-          re.Match(t, starts[i], starts[i] + whole.size(), RE2::ANCHOR_BOTH, g, groups + 1))
+      if ((forms[i] & (1u << form)) && re.Match(t, starts[i], window_end[i], RE2::ANCHOR_START, g, groups + 1))
         fn(starts[i]);
   };
   auto pos = [&](re2::StringPiece p) { return static_cast<size_t>(p.data() - t.data()); };
