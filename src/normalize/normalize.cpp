@@ -2,6 +2,7 @@
 #include "normalize/normalize.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -81,6 +82,18 @@ bool map_utf8(std::string_view part, std::string& out) {
     // A run of bytes that map to themselves: printable ASCII and \n.
     size_t run = i;
     while (run < n) {
+      // Eight bytes at a time while all are printable ASCII (exact word tests: no byte below
+      // 0x20, none 0x7F, none 0x80 or above); a word holding a line break goes byte by byte.
+      if (run + 8 <= n) {
+        uint64_t w;
+        std::memcpy(&w, p + run, 8);
+        constexpr uint64_t k1 = 0x0101010101010101ull, k80 = 0x80 * k1;
+        const uint64_t del = w ^ (0x7F * k1);
+        if (((((w - 0x20 * k1) & ~w) | ((del - k1) & ~del) | w) & k80) == 0) {
+          run += 8;
+          continue;
+        }
+      }
       unsigned char b = static_cast<unsigned char>(p[run]);
       if ((b >= 0x20 && b < 0x7F) || b == '\n') ++run;
       else break;
