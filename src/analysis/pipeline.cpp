@@ -44,6 +44,13 @@ Result<std::shared_ptr<const Resources>> Resources::load(const ResourceOptions& 
   set(r->exemptions, ExemptionExtractor::create(L));
   set(r->classifier, TypeClassifier::create(L, opt.need_model));
   if (failed) return *failed;
+  // One start pass for all extractors (extract/starts.h).
+  std::vector<std::pair<StartKind, std::string>> starts;
+  for (auto&& p : {r->identifiers->start_patterns(), r->municipalities->start_patterns(), r->mayors->start_patterns(),
+                   r->signatories->start_patterns(), r->parliamentary->start_patterns(), r->exemptions->start_patterns()})
+    starts.insert(starts.end(), p.begin(), p.end());
+  set(r->starts, StartFinder::create(starts));
+  if (failed) return *failed;
   return std::shared_ptr<const Resources>(r);
 }
 
@@ -82,13 +89,17 @@ std::string first_line_title(const std::string& t) {
 Analysis extract_all(const Document& doc, const Resources& r) {
   Analysis a;
   a.title = first_line_title(doc.text);
-  r.identifiers->run(doc, a);
+  // The starts of every extractor's patterns, in one pass; a thread's vectors are reused from
+  // document to document.
+  thread_local Starts starts;
+  r.starts->find(doc.text, starts);
+  r.identifiers->run(doc, a, starts);
   r.dates->run(doc, a);
-  r.municipalities->run(doc, a);
-  r.mayors->run(doc, a);
-  r.signatories->run(doc, a);
-  r.parliamentary->run(doc, a);
-  r.exemptions->run(doc, a);
+  r.municipalities->run(doc, a, starts);
+  r.mayors->run(doc, a, starts);
+  r.signatories->run(doc, a, starts);
+  r.parliamentary->run(doc, a, starts);
+  r.exemptions->run(doc, a, starts);
   std::sort(a.municipalities.begin(), a.municipalities.end(),
             [](const auto& x, const auto& y) { return x.municipality.name < y.municipality.name; });
   a.warnings = doc.warnings;
@@ -135,11 +146,21 @@ Analysis analyze(const Document& doc, const Resources& r) {
 namespace {
 // A JSON object built member by member with moves: nlohmann's initializer lists build every pair
 // as a two-element array first and then copy it, which cost more than the rest of the record.
+// Members go straight to the end of the ordered map's vector: its emplace first compares the key
+// with every member before it (quadratic in the members, a fifth of the record's cost), and the
+// keys here are distinct by construction.
+// The vector is sized for `members` up front: growing it copies every member's key (a const
+// string in the pair cannot be moved).
 struct Obj {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
+  explicit Obj(size_t members = 8) {
+    static_cast<nlohmann::ordered_json::object_t::Container&>(j.get_ref<nlohmann::ordered_json::object_t&>()).reserve(members);
+  }
   template <class V>
   Obj& operator()(const char* key, V&& v) {
-    j.emplace(key, std::forward<V>(v));
+    auto& members = static_cast<nlohmann::ordered_json::object_t::Container&>(
+        j.get_ref<nlohmann::ordered_json::object_t&>());
+    members.emplace_back(key, nlohmann::ordered_json(std::forward<V>(v)));
     return *this;
   }
 };
@@ -177,33 +198,33 @@ nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with
     r.push_back(cp(s.end));
     return r;
   };
-  auto muni = [](const Municipality& m) { return std::move(Obj()("code", m.code)("name", m.name).j); };
+  auto muni = [](const Municipality& m) { return std::move(Obj(2)("code", m.code)("name", m.name).j); };
   auto list = [](size_t n) {
     ordered_json r = ordered_json::array();
     r.get_ref<ordered_json::array_t&>().reserve(n);
     return r;
   };
-  Obj rec;
+  Obj rec(20);
   rec("schema", kSchema);
   rec("source", source_json(doc.source));
-  rec("type", std::move(Obj()("label", a.type.label)("confidence", a.type.confidence)("evidence", a.type.evidence).j));
-  rec("review", std::move(Obj()("needed", a.review.needed)("reasons", a.review.reasons).j));
+  rec("type", std::move(Obj(3)("label", a.type.label)("confidence", a.type.confidence)("evidence", a.type.evidence).j));
+  rec("review", std::move(Obj(2)("needed", a.review.needed)("reasons", a.review.reasons).j));
   rec("title", a.title);
   rec("document_date", a.document_date ? ordered_json(*a.document_date) : ordered_json(nullptr));
   if (a.document_date) rec("document_date_rule", a.document_date_rule);
   ordered_json dates = list(a.dates.size());
   for (const auto& d : a.dates)
-    dates.push_back(std::move(Obj()("value", d.value)("text", d.text)("span", span(d.span))("role", d.role)("rule", d.rule).j));
+    dates.push_back(std::move(Obj(5)("value", d.value)("text", d.text)("span", span(d.span))("role", d.role)("rule", d.rule).j));
   rec("dates", std::move(dates));
   for (const auto* ids : {&a.case_numbers, &a.document_numbers}) {
     ordered_json arr = list(ids->size());
     for (const auto& m : *ids)
-      arr.push_back(std::move(Obj()("value", m.value)("text", m.text)("label", m.label)("span", span(m.span))("rule", m.rule).j));
+      arr.push_back(std::move(Obj(5)("value", m.value)("text", m.text)("label", m.label)("span", span(m.span))("rule", m.rule).j));
     rec(ids == &a.case_numbers ? "case_numbers" : "document_numbers", std::move(arr));
   }
   ordered_json mayors = list(a.mayors.size());
   for (const auto& m : a.mayors)
-    mayors.push_back(std::move(Obj()("name", m.name)("municipality", m.municipality ? muni(*m.municipality) : ordered_json(nullptr))(
+    mayors.push_back(std::move(Obj(4)("name", m.name)("municipality", m.municipality ? muni(*m.municipality) : ordered_json(nullptr))(
                                    "span", span(m.span))("rule", m.rule).j));
   rec("mayors", std::move(mayors));
   ordered_json munis = list(a.municipalities.size());
@@ -211,28 +232,28 @@ nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with
     ordered_json mentions = list(m.mentions.size());
     for (const auto& sp : m.mentions) mentions.push_back(span(sp));
     munis.push_back(std::move(
-        Obj()("code", m.municipality.code)("name", m.municipality.name)("mentions", std::move(mentions))("rule", m.rule).j));
+        Obj(4)("code", m.municipality.code)("name", m.municipality.name)("mentions", std::move(mentions))("rule", m.rule).j));
   }
   rec("municipalities", std::move(munis));
   ordered_json exemptions = list(a.exemptions.size());
   for (const auto& e : a.exemptions)
     exemptions.push_back(std::move(
-        Obj()("area", e.area)("text", e.text)("requested_by", e.requested_by)("span", span(e.span))("rule", e.rule).j));
+        Obj(5)("area", e.area)("text", e.text)("requested_by", e.requested_by)("span", span(e.span))("rule", e.rule).j));
   rec("exemptions", std::move(exemptions));
   if (a.parliamentary_question) {
     const auto& q = *a.parliamentary_question;
     rec("parliamentary_question",
-        std::move(Obj()("number", q.number)("series", q.series)(
+        std::move(Obj(4)("number", q.number)("series", q.series)(
                       "committee", q.committee ? ordered_json(*q.committee) : ordered_json(nullptr))("rule", q.rule).j));
   } else {
     rec("parliamentary_question", nullptr);
   }
   ordered_json signatories = list(a.signatories.size());
   for (const auto& sg : a.signatories)
-    signatories.push_back(std::move(Obj()("name", sg.name)("role", sg.role)("span", span(sg.span))("rule", sg.rule).j));
+    signatories.push_back(std::move(Obj(4)("name", sg.name)("role", sg.role)("span", span(sg.span))("rule", sg.rule).j));
   rec("signatories", std::move(signatories));
   if (doc.email)
-    rec("email", std::move(Obj()("from", doc.email->from)("to", doc.email->to)("date", doc.email->date)(
+    rec("email", std::move(Obj(4)("from", doc.email->from)("to", doc.email->to)("date", doc.email->date)(
                                "subject", doc.email->subject).j));
   rec("warnings", a.warnings);
   if (with_text) rec("text", doc.text);

@@ -25,6 +25,7 @@
 #include "extract/names.h"
 #include "extract/parliamentary.h"
 #include "extract/signatories.h"
+#include "extract/starts.h"
 #include "ingest/reader.h"
 
 namespace sagsindeks {
@@ -50,6 +51,7 @@ struct Resources {
   std::shared_ptr<const ParliamentaryExtractor> parliamentary;
   std::shared_ptr<const ExemptionExtractor> exemptions;
   std::shared_ptr<const TypeClassifier> classifier;
+  std::shared_ptr<const StartFinder> starts;  // the extractors' start patterns, for one shared pass
 
   // Cost: ~0.5 s (Hunspell dictionary and ~30 patterns). Errors name the file and line at fault.
   static Result<std::shared_ptr<const Resources>> load(const ResourceOptions& opt);

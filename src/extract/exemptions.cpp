@@ -3,6 +3,7 @@
 #include "extract/exemptions.h"
 
 #include <algorithm>
+#include <array>
 
 #include "core/lexicon.h"
 #include "core/re.h"
@@ -21,7 +22,14 @@ struct Sentence {
 std::vector<Sentence> sentences(const std::string& t) {
   std::vector<Sentence> out;
   size_t b = 0;
+  // Only '.', '?', '!' and '\n' can end a sentence: other bytes are passed by one table look-up.
+  static constexpr auto kMaybeEnd = [] {
+    std::array<bool, 256> m{};
+    m['.'] = m['?'] = m['!'] = m['\n'] = true;
+    return m;
+  }();
   for (size_t i = 0; i < t.size(); ++i) {
+    if (!kMaybeEnd[static_cast<unsigned char>(t[i])]) continue;
     bool end = false;
     if ((t[i] == '.' || t[i] == '?' || t[i] == '!') && (i + 1 == t.size() || t[i + 1] == ' ' || t[i + 1] == '\n')) {
       // "f.eks. " and "bl.a. " do not end a sentence: the letter before the dot is a single letter.
@@ -69,23 +77,52 @@ Result<std::shared_ptr<const ExemptionExtractor>> ExemptionExtractor::create(con
     else if (r.fields[0] == "area") x->areas_.push_back({r.fields[2], r.fields[1]});
     else if (r.fields[0] == "general") x->general_.push_back(r.fields[2]);
   }
+  RE2::Options so = re_options();
+  so.set_never_capture(true);
+  x->phrases_ = std::make_unique<RE2::Set>(so, RE2::UNANCHORED);
+  for (const auto& [phrase, area] : x->areas_)
+    if (x->phrases_->Add(RE2::QuoteMeta(phrase), nullptr) < 0) return Error{"lexicon", lexdir + "/undtagelser.tsv: bad area phrase"};
+  for (const auto& w : x->general_)
+    if (x->phrases_->Add(RE2::QuoteMeta(w), nullptr) < 0) return Error{"lexicon", lexdir + "/undtagelser.tsv: bad general phrase"};
+  if (!x->phrases_->Compile()) return Error{"lexicon", lexdir + "/undtagelser.tsv: phrases do not compile as a set"};
   std::string alt;
   for (const auto& w : x->triggers_) alt += (alt.empty() ? "" : "|") + RE2::QuoteMeta(w);
   x->trigger_re_ = make_re("(?i)(?:" + alt + ")");
   if (!x->trigger_re_->ok())
     return Error{"lexicon", lexdir + "/undtagelser.tsv: trigger pattern does not compile: " + x->trigger_re_->error()};
+  auto own = StartFinder::create(x->start_patterns());
+  if (!own.ok()) return own.error();
+  x->own_starts_ = *own;
   return std::shared_ptr<const ExemptionExtractor>(x);
 }
 
+std::vector<std::pair<StartKind, std::string>> ExemptionExtractor::start_patterns() const {
+  return {{StartKind::kTrigger, trigger_re_->pattern()}};
+}
+
 void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
+  Starts s;
+  own_starts_->find(doc.text, s);
+  run(doc, a, s);
+}
+
+void ExemptionExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
   const std::string& t = doc.text;
-  // One pass for the triggers; a text without one has no exemption and costs nothing more.
+  // The triggers, from where the shared pass found one to start; a text without one has no
+  // exemption and costs nothing more. A start that begins a word is matched anchored for the
+  // trigger's end (the DFA, no capturing engine), and the next trigger is looked for after it,
+  // as the leftmost search from there would find it.
   std::vector<size_t> trigger_at;
-  // Whole matches only (the DFA, no capturing engine); the word start is checked here.
   re2::StringPiece m;
-  for (size_t pos = 0; match_at_word_start(*trigger_re_, t, pos, t.size(), m);) {
-    trigger_at.push_back(static_cast<size_t>(m.data() - t.data()));
-    pos = trigger_at.back() + std::max<size_t>(m.size(), 1);
+  const re2::StringPiece all(t.data(), t.size());
+  size_t pos = 0;
+  for (uint32_t at : starts[StartKind::kTrigger]) {
+    if (at < pos) continue;
+    size_t before = at;
+    if (at > 0 && text::is_letter(text::prev_cp(t, before))) continue;
+    if (!trigger_re_->Match(all, at, t.size(), RE2::ANCHOR_START, &m, 1)) continue;
+    trigger_at.push_back(at);
+    pos = at + std::max<size_t>(m.size(), 1);
   }
   if (trigger_at.empty()) return;
   auto sents = sentences(t);
@@ -102,9 +139,27 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
   for (const auto& m : a.municipalities)
     for (const auto& sp : m.mentions) mentions.push_back({sp.begin, m.municipality.code});
   std::sort(mentions.begin(), mentions.end());
+  // Per sentence looked at: which phrases (areas_, then general_) occur in it anywhere.
+  std::vector<std::vector<char>> occurs(sents.size());
+  std::vector<int> hit;
   auto low = [&](size_t k) -> const std::string& {
-    if (!ready[k]) lowered[k] = text::lower(t.substr(sents[k].b, sents[k].e - sents[k].b)), ready[k] = 1;
+    if (!ready[k]) {
+      lowered[k] = text::lower(std::string_view(t).substr(sents[k].b, sents[k].e - sents[k].b)), ready[k] = 1;
+      occurs[k].assign(areas_.size() + general_.size(), 0);
+      hit.clear();
+      RE2::Set::ErrorInfo error{};
+      if (!phrases_->Match(lowered[k], &hit, &error) && error.kind != RE2::Set::kNoError)
+        occurs[k].assign(occurs[k].size(), 1);  // the set's DFA gave up: look for every phrase
+      for (int h : hit) occurs[k][static_cast<size_t>(h)] = 1;
+    }
     return lowered[k];
+  };
+  // A phrase at a word start of sentence k; one the set did not see there is not looked for.
+  auto area_in = [&](size_t k, size_t a) { return occurs[k][a] && has_at_word_start(low(k), areas_[a].first); };
+  auto general_in = [&](size_t k) {
+    for (size_t w = 0; w < general_.size(); ++w)
+      if (occurs[k][areas_.size() + w] && has_at_word_start(low(k), general_[w])) return true;
+    return false;
   };
   auto add = [&](const std::string& area, size_t si, const std::string& rule) {
     auto it = std::find_if(a.exemptions.begin(), a.exemptions.end(), [&](const Exemption& e) { return e.area == area; });
@@ -137,22 +192,21 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a) const {
       size_t list_end = t.find("\n\n", sents[i].e);
       for (size_t k = i + 1; k <= last && (list_end == std::string::npos || sents[k].b < list_end); ++k) {
         bool found = false;
-        for (const auto& [phrase, area] : areas_)
-          if (has_at_word_start(low(k), phrase)) {
-            add(area, k, "trigger: list item+area");
+        low(k);
+        for (size_t ai = 0; ai < areas_.size(); ++ai)
+          if (area_in(k, ai)) {
+            add(areas_[ai].second, k, "trigger: list item+area");
             specific = found = true;
           }
-        if (!found && std::any_of(general_.begin(), general_.end(), [&](const auto& w) { return has_at_word_start(low(k), w); }))
-          add("general", k, "trigger: list item+general");
+        if (!found && general_in(k)) add("general", k, "trigger: list item+general");
       }
     }
-    for (const auto& [phrase, area] : areas_)
-        if (has_at_word_start(s, phrase)) {
-          add(area, i, "trigger+area in sentence");
-          specific = true;
-        }
-    if (!specific && std::any_of(general_.begin(), general_.end(), [&](const auto& w) { return has_at_word_start(s, w); }))
-      add("general", i, "trigger+general");
+    for (size_t ai = 0; ai < areas_.size(); ++ai)
+      if (area_in(i, ai)) {
+        add(areas_[ai].second, i, "trigger+area in sentence");
+        specific = true;
+      }
+    if (!specific && general_in(i)) add("general", i, "trigger+general");
   }
   // requested_by empty for every area: take the document's municipalities when few (a joint
   // application names its senders in the letterhead, not in the sentence).

@@ -55,13 +55,36 @@ Result<std::shared_ptr<const Gazetteer>> Gazetteer::load(const std::string& lexd
   return std::shared_ptr<const Gazetteer>(g);
 }
 
-std::vector<NameHit> Gazetteer::find_all(std::string_view text) const {
+namespace {
+// The leftmost whole match of `re` in text[pos, end): by a search, or, given every offset where
+// `re` can start (ascending; `next` indexes the first not yet passed), anchored at the first of
+// them at or after pos where it matches.
+bool next_match(const RE2& re, std::string_view text, size_t pos, const std::vector<uint32_t>* starts, size_t& next,
+                re2::StringPiece& m) {
+  const re2::StringPiece all(text.data(), text.size());
+  if (!starts) return re.Match(all, pos, text.size(), RE2::UNANCHORED, &m, 1);
+  for (; next < starts->size(); ++next) {
+    size_t s = (*starts)[next];
+    if (s < pos) continue;
+    if (re.Match(all, s, text.size(), RE2::ANCHOR_START, &m, 1)) return true;
+  }
+  return false;
+}
+}  // namespace
+
+std::vector<NameHit> Gazetteer::find_all(std::string_view text) const { return find_hits(text, nullptr); }
+
+std::vector<NameHit> Gazetteer::find_all(std::string_view text, const std::vector<uint32_t>& starts) const {
+  return find_hits(text, &starts);
+}
+
+std::vector<NameHit> Gazetteer::find_hits(std::string_view text, const std::vector<uint32_t>* starts) const {
   std::vector<NameHit> hits;
   // The whole match is all we need: RE2 finds its bounds with the DFA alone, without the
   // capturing engine a group would need.
   re2::StringPiece m;
-  size_t pos = 0;
-  while (pos <= text.size() && re_->Match(re2::StringPiece(text.data(), text.size()), pos, text.size(), RE2::UNANCHORED, &m, 1)) {
+  size_t pos = 0, next = 0;
+  while (pos <= text.size() && next_match(*re_, text, pos, starts, next, m)) {
     size_t b = static_cast<size_t>(m.data() - text.data()), e = b + m.size();
     pos = e > b ? e : e + 1;
     size_t pb = b;

@@ -27,6 +27,9 @@ class Gazetteer {
 
   // Every name occurrence in `text`, word-bounded, case-sensitive (names are capitalised), in order.
   std::vector<NameHit> find_all(std::string_view text) const;
+  // The same, given every offset where a form starts in `text` (extract/starts.h): each is tried
+  // anchored, so no whole-text search.
+  std::vector<NameHit> find_all(std::string_view text, const std::vector<uint32_t>& starts) const;
   // The municipality a single form names ("Århus", "Københavns", "0101"), or nullptr.
   const Municipality* lookup(std::string_view form) const;
   const std::vector<Municipality>& all() const { return municipalities_; }
@@ -34,6 +37,7 @@ class Gazetteer {
   const std::string& alternation() const { return alternation_; }
 
  private:
+  std::vector<NameHit> find_hits(std::string_view text, const std::vector<uint32_t>* starts) const;
   std::vector<Municipality> municipalities_;
   std::unordered_map<std::string, std::pair<size_t, bool>> forms_;  // form -> (index, genitive)
   std::unordered_map<std::string, size_t> lower_forms_;

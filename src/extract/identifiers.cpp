@@ -3,6 +3,8 @@
 #include "extract/identifiers.h"
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 
 #include "core/lexicon.h"
 #include "core/re.h"
@@ -24,7 +26,8 @@ std::string label_pattern(const std::string& label) {
   return out;
 }
 
-Result<std::unique_ptr<RE2>> compile_labels(const std::string& path) {
+// The label alternation of the lexicon at `path`, longest label first.
+Result<std::string> label_alternation(const std::string& path) {
   auto rows = load_lexicon(path, '\t', 1);
   if (!rows.ok()) return rows.error();
   std::vector<std::string> labels;
@@ -32,6 +35,13 @@ Result<std::unique_ptr<RE2>> compile_labels(const std::string& path) {
   std::sort(labels.begin(), labels.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
   std::string alt;
   for (const auto& l : labels) alt += (alt.empty() ? "" : "|") + label_pattern(l);
+  return alt;
+}
+
+Result<std::unique_ptr<RE2>> compile_labels(const std::string& path) {
+  auto labels = label_alternation(path);
+  if (!labels.ok()) return labels.error();
+  const std::string& alt = *labels;
   // Label, then optional dot/colon/"nr."/"i F2"-style words, then the value. The value is letters
   // (a prefix such as SAG- or NST-), digits, and separators; spaced hyphens join digit groups
   // ("2020 - 11222"). The label must start a word.
@@ -40,6 +50,24 @@ Result<std::unique_ptr<RE2>> compile_labels(const std::string& path) {
   auto re = make_re(pat);
   if (!re->ok()) return Error{"lexicon", path + ": pattern does not compile: " + re->error()};
   return re;
+}
+
+// The bytes a label of the lexicon at `path` can open with: its first letter in either case,
+// and every byte of a multi-byte character (RE2's case folding maps "s" to "ſ" and "k" to the
+// Kelvin sign).
+Result<std::array<bool, 256>> label_openers(const std::string& path) {
+  auto rows = load_lexicon(path, '\t', 1);
+  if (!rows.ok()) return rows.error();
+  std::array<bool, 256> opens{};
+  for (int b = 0x80; b < 0x100; ++b) opens[b] = true;
+  for (const auto& r : *rows) {
+    if (r.fields[0].empty()) continue;
+    unsigned char c = static_cast<unsigned char>(r.fields[0][0]);
+    if (c < 0x80 && !std::isalnum(c)) opens.fill(true);  // " ", "." and "-" become optional parts
+    opens[c] = true;
+    if (c < 0x80 && std::isalpha(c)) opens[std::tolower(c)] = opens[std::toupper(c)] = true;
+  }
+  return opens;
 }
 
 Result<std::unique_ptr<RE2>> compile_label_line(const std::string& path) {
@@ -53,16 +81,20 @@ Result<std::unique_ptr<RE2>> compile_label_line(const std::string& path) {
 // A label alone on its line whose value stands further down, as in a letterhead laid out in two
 // columns ("Sagsnr.:\nDok.:\n13. oktober 2023\n...\n2023-0030-9466\n2978645"): the k-th such label
 // takes the k-th later line that is a whole identifier (at least four digits, not a date).
-void scan_columns(const RE2& label_line, const RE2& value_line, const Document& doc, const char* rule,
-                  std::vector<IdMention>& out, std::vector<Span>& claimed) {
+void scan_columns(const RE2& label_line, const std::array<bool, 256>& opens, const RE2& value_line, const Document& doc,
+                  const char* rule, std::vector<IdMention>& out, std::vector<Span>& claimed) {
   const std::string& t = doc.text;
   size_t pos = 0;
   while (pos < t.size()) {
     size_t nl = t.find('\n', pos);
     if (nl == std::string::npos) nl = t.size();
-    // A label line is short: longer lines are not tried (most of a letter).
+    // A label line is short: longer lines are not tried (most of a letter). Nor is a line whose
+    // first byte after blanks cannot open a label: a byte test in place of an RE2 call per line.
     re2::StringPiece line(t.data() + pos, nl - pos), label;
-    if (line.size() <= 40 && RE2::FullMatch(line, label_line, &label)) {
+    size_t first = pos;
+    while (first < nl && (t[first] == ' ' || t[first] == '\t')) ++first;
+    if (line.size() <= 40 && first < nl && opens[static_cast<unsigned char>(t[first])] &&
+        RE2::FullMatch(line, label_line, &label)) {
       // Look ahead up to 14 lines for the first unclaimed value line.
       size_t q = nl + 1;
       for (int k = 0; k < 14 && q < t.size(); ++k) {
@@ -85,11 +117,29 @@ void scan_columns(const RE2& label_line, const RE2& value_line, const Document& 
   }
 }
 
-void scan(const RE2& re, const Document& doc, const char* rule, std::vector<IdMention>& out) {
+// The label+value matches of `re` that a search consuming each match finds, from the offsets
+// where a label starts (`starts`, from the shared pass). The pattern opens with "^ or a character
+// that is no letter or digit" before the label; a consuming search sees the text from the end of
+// the last match on, so ^ holds there. The match for a label at p therefore starts at p when p is
+// that end, else at the character before p; tried anchored there in order, the first that
+// matches is the search's leftmost match. The DFA finds its bounds; groups are taken within it.
+void scan(const RE2& re, const Document& doc, const std::vector<uint32_t>& starts, const char* rule,
+          std::vector<IdMention>& out) {
   const std::string& t = doc.text;
-  re2::StringPiece in(t);
-  re2::StringPiece label, value;
-  while (RE2::FindAndConsume(&in, re, &label, &value)) {
+  size_t consumed = 0, tried = std::string::npos;
+  re2::StringPiece g[3], whole;
+  for (uint32_t p : starts) {
+    if (p < consumed) continue;
+    size_t s = p;
+    if (p > consumed) text::prev_cp(t, s);
+    if (s == tried) continue;  // the anchored match at s tried both openings already
+    tried = s;
+    const re2::StringPiece rest(t.data() + consumed, t.size() - consumed);
+    if (!re.Match(rest, s - consumed, rest.size(), RE2::ANCHOR_START, &whole, 1)) continue;
+    size_t e = s + whole.size();
+    if (!re.Match(rest, s - consumed, e - consumed, RE2::ANCHOR_BOTH, g, 3)) continue;  // cannot fail
+    consumed = e;
+    const re2::StringPiece label = g[1], value = g[2];
     std::string v = text::strip_spaces(std::string(value.data(), value.size()));
     while (!v.empty() && (v.back() == '.' || v.back() == '-' || v.back() == '/')) v.pop_back();
     size_t digits = std::count_if(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -130,22 +180,49 @@ Result<std::shared_ptr<const IdentifierExtractor>> IdentifierExtractor::create(c
   if (!cl.ok()) return cl.error();
   auto dl = compile_label_line(lexdir + "/doknr_etiketter.txt");
   if (!dl.ok()) return dl.error();
+  auto co = label_openers(lexdir + "/sagsnr_etiketter.txt");
+  if (!co.ok()) return co.error();
+  auto dop = label_openers(lexdir + "/doknr_etiketter.txt");
+  if (!dop.ok()) return dop.error();
+  x->case_opens_ = *co;
+  x->doc_opens_ = *dop;
   x->case_line_ = std::move(cl.value());
   x->doc_line_ = std::move(dl.value());
   // A whole line that is an identifier: optional letter prefix, at least four digits in groups,
   // and not shaped like a date.
+  auto cs = label_alternation(lexdir + "/sagsnr_etiketter.txt");
+  if (!cs.ok()) return cs.error();
+  auto ds = label_alternation(lexdir + "/doknr_etiketter.txt");
+  if (!ds.ok()) return ds.error();
+  x->case_start_ = "(?i)(?:" + *cs + ")";
+  x->doc_start_ = "(?i)(?:" + *ds + ")";
   x->value_line_ = make_re("[ \\t]*(?:[A-ZÆØÅ]{1,6}-?)?\\d[\\d]{3,}(?:[-/.]\\d+)*[ \\t]*|[ \\t]*\\d{1,4}[-/]\\d{3,}(?:[-/]\\d+)*[ \\t]*");
+  auto own = StartFinder::create(x->start_patterns());
+  if (!own.ok()) return own.error();
+  x->own_starts_ = *own;
   return std::shared_ptr<const IdentifierExtractor>(x);
 }
 
+std::vector<std::pair<StartKind, std::string>> IdentifierExtractor::start_patterns() const {
+  return {{StartKind::kCaseLabel, case_start_}, {StartKind::kDocLabel, doc_start_}};
+}
+
 void IdentifierExtractor::run(const Document& doc, Analysis& a) const {
-  scan(*case_re_, doc, "label+value", a.case_numbers);
-  scan(*doc_re_, doc, "label+value", a.document_numbers);
+  Starts s;
+  own_starts_->find(doc.text, s);
+  run(doc, a, s);
+}
+
+void IdentifierExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
+  scan(*case_re_, doc, starts[StartKind::kCaseLabel], "label+value", a.case_numbers);
+  scan(*doc_re_, doc, starts[StartKind::kDocLabel], "label+value", a.document_numbers);
   // Column layout only when the inline rule found nothing for that kind.
   std::vector<Span> claimed;
   for (const auto& m : a.case_numbers) claimed.push_back(m.span);
-  if (a.case_numbers.empty()) scan_columns(*case_line_, *value_line_, doc, "label column+value line", a.case_numbers, claimed);
-  if (a.document_numbers.empty()) scan_columns(*doc_line_, *value_line_, doc, "label column+value line", a.document_numbers, claimed);
+  if (a.case_numbers.empty())
+    scan_columns(*case_line_, case_opens_, *value_line_, doc, "label column+value line", a.case_numbers, claimed);
+  if (a.document_numbers.empty())
+    scan_columns(*doc_line_, doc_opens_, *value_line_, doc, "label column+value line", a.document_numbers, claimed);
   // A value claimed by a document label is not also a case number ("Dok. nr.: 612677").
   std::erase_if(a.case_numbers, [&](const IdMention& c) {
     return std::any_of(a.document_numbers.begin(), a.document_numbers.end(),

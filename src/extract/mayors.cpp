@@ -43,10 +43,23 @@ Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::
                                             titles + ")(?:,[ ]?|[ ])" + kNamePattern);
   for (auto* re : {&x->any_title_, &x->title_name_, &x->name_title_, &x->genitive_name_, &x->name_as_title_})
     if (!(*re)->ok()) return Error{"lexicon", lexdir + "/borgmester.tsv: mayor pattern does not compile: " + (*re)->error()};
+  auto own = StartFinder::create(x->start_patterns());
+  if (!own.ok()) return own.error();
+  x->own_starts_ = *own;
   return std::shared_ptr<const MayorExtractor>(x);
 }
 
+std::vector<std::pair<StartKind, std::string>> MayorExtractor::start_patterns() const {
+  return {{StartKind::kMayorTitle, any_title_->pattern()}};
+}
+
 void MayorExtractor::run(const Document& doc, Analysis& a) const {
+  Starts s;
+  own_starts_->find(doc.text, s);
+  run(doc, a, s);
+}
+
+void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
   const std::string& t = doc.text;
   // Every rule's match holds a title word and lies within the title's line and the lines just
   // before and after it (names never cross a line; the patterns allow one line break). So the
@@ -56,14 +69,20 @@ void MayorExtractor::run(const Document& doc, Analysis& a) const {
   {
     auto line_start = [&](size_t p) { return text::line_start(t, p); };
     auto line_end = [&](size_t p) { return text::line_end(t, p); };
+    // The title words are where the shared pass found any_title_ to start: each is matched
+    // anchored for its end, as the leftmost search from `pos` would find it.
     re2::StringPiece m;
-    for (size_t pos = 0; pos < t.size() && any_title_->Match(t, pos, t.size(), RE2::UNANCHORED, &m, 1);) {
-      size_t at = static_cast<size_t>(m.data() - t.data()), end = at + m.size();
+    const re2::StringPiece all(t.data(), t.size());
+    size_t pos = 0;
+    for (uint32_t at : starts[StartKind::kMayorTitle]) {
+      if (pos >= t.size()) break;
+      if (at < pos || !any_title_->Match(all, at, t.size(), RE2::ANCHOR_START, &m, 1)) continue;
+      size_t end = at + m.size();
       size_t ls = line_start(at), b = ls > 0 ? line_start(ls - 1) : 0;
       size_t le = line_end(end), e = le < t.size() ? line_end(le + 1) : t.size();
       if (!regions.empty() && b <= regions.back().second) regions.back().second = std::max(regions.back().second, e);
       else regions.emplace_back(b, e);
-      pos = std::max(end, at + 1);
+      pos = std::max<size_t>(end, at + 1);
     }
   }
   if (regions.empty()) return;

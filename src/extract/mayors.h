@@ -8,6 +8,7 @@
 
 #include "core/result.h"
 #include "core/types.h"
+#include "extract/starts.h"
 #include "extract/gazetteer.h"
 #include "extract/names.h"
 
@@ -23,8 +24,13 @@ class MayorExtractor {
   // municipality extractor: a mayor whose municipality the text does not tie to the name gets the
   // document's only municipality, if it has exactly one.
   void run(const Document& doc, Analysis& a) const;
+  // The same with the starts of the shared pass (extract/starts.h); run() above finds its own.
+  void run(const Document& doc, Analysis& a, const Starts& starts) const;
+  // Kind and pattern of each start this extractor's rules open with, for the shared pass.
+  std::vector<std::pair<StartKind, std::string>> start_patterns() const;
 
  private:
+  std::shared_ptr<const StartFinder> own_starts_;  // this extractor's start patterns alone
   std::shared_ptr<const Gazetteer> g_;
   std::shared_ptr<const NameChecker> names_;
   std::vector<std::string> excludes_;

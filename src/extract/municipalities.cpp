@@ -11,7 +11,10 @@ namespace sagsindeks {
 
 namespace {
 
+// The first (last) byte is compared before the whole word: most hits are followed by none of the
+// context words, and the call to compare cost more than the rest of the extractor's loops.
 bool word_follows(const std::string& t, size_t pos, const std::string& w) {
+  if (!w.empty() && (pos >= t.size() || t[pos] != w[0])) return false;
   if (t.compare(pos, w.size(), w) != 0) return false;
   size_t e = pos + w.size();
   if (e >= t.size()) return true;
@@ -20,7 +23,7 @@ bool word_follows(const std::string& t, size_t pos, const std::string& w) {
 }
 
 bool word_precedes(const std::string& t, size_t pos, const std::string& w) {
-  if (pos < w.size() || t.compare(pos - w.size(), w.size(), w) != 0) return false;
+  if (pos < w.size() || (!w.empty() && t[pos - 1] != w.back()) || t.compare(pos - w.size(), w.size(), w) != 0) return false;
   size_t b = pos - w.size();
   if (b == 0) return true;
   size_t i = b;
@@ -63,7 +66,14 @@ Result<std::shared_ptr<const MunicipalityExtractor>> MunicipalityExtractor::crea
   // Longest phrase first so "Kommunes borgmester" is tried before "Kommunes".
   for (auto* v : {&x->after_, &x->plural_, &x->before_, &x->list_})
     std::sort(v->begin(), v->end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  auto own = StartFinder::create(x->start_patterns());
+  if (!own.ok()) return own.error();
+  x->own_starts_ = *own;
   return std::shared_ptr<const MunicipalityExtractor>(x);
+}
+
+std::vector<std::pair<StartKind, std::string>> MunicipalityExtractor::start_patterns() const {
+  return {{StartKind::kMunicipality, g_->alternation()}};
 }
 
 void MunicipalityExtractor::add(Analysis& a, const Municipality& m, Span s, const std::string& rule) {
@@ -77,8 +87,14 @@ void MunicipalityExtractor::add(Analysis& a, const Municipality& m, Span s, cons
 }
 
 void MunicipalityExtractor::run(const Document& doc, Analysis& a) const {
+  Starts s;
+  own_starts_->find(doc.text, s);
+  run(doc, a, s);
+}
+
+void MunicipalityExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
   const std::string& t = doc.text;
-  auto hits = g_->find_all(t);
+  auto hits = g_->find_all(t, starts[StartKind::kMunicipality]);
   std::vector<int> counted(hits.size(), 0);
   std::vector<std::string> rules(hits.size());
   for (size_t i = 0; i < hits.size(); ++i) {
@@ -126,9 +142,9 @@ void MunicipalityExtractor::run(const Document& doc, Analysis& a) const {
     size_t b = hits[i].span.begin;
     bool head = false;
     for (const auto& w : list_) {
-      for (const char* gap : {" ", ": ", "\n", ":\n", " (", " - "}) {
-        size_t n = std::char_traits<char>::length(gap);
-        if (b >= n && t.compare(b - n, n, gap) == 0 && word_precedes(t, b - n, w)) head = true;
+      for (std::string_view gap : {" ", ": ", "\n", ":\n", " (", " - "}) {
+        size_t n = gap.size();
+        if (b >= n && std::string_view(t).substr(b - n, n) == gap && word_precedes(t, b - n, w)) head = true;
       }
     }
     if (!head) continue;

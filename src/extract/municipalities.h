@@ -6,6 +6,7 @@
 
 #include "core/result.h"
 #include "core/types.h"
+#include "extract/starts.h"
 #include "extract/gazetteer.h"
 
 namespace sagsindeks {
@@ -17,10 +18,15 @@ class MunicipalityExtractor {
                                                                       std::shared_ptr<const Gazetteer> g);
   // Fills a.municipalities: one entry per municipality with every counted mention.
   void run(const Document& doc, Analysis& a) const;
+  // The same with the starts of the shared pass (extract/starts.h); run() above finds its own.
+  void run(const Document& doc, Analysis& a, const Starts& starts) const;
+  // Kind and pattern of each start this extractor's rules open with, for the shared pass.
+  std::vector<std::pair<StartKind, std::string>> start_patterns() const;
   // Adds (or extends) an entry: used for a mayor's municipality.
   static void add(Analysis& a, const Municipality& m, Span s, const std::string& rule);
 
  private:
+  std::shared_ptr<const StartFinder> own_starts_;  // this extractor's start patterns alone
   std::shared_ptr<const Gazetteer> g_;
   std::vector<std::string> after_, plural_, before_, list_;
 };

@@ -3,6 +3,7 @@
 #include "extract/parliamentary.h"
 
 #include <map>
+#include <vector>
 
 #include "core/lexicon.h"
 #include "core/re.h"
@@ -34,13 +35,47 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   for (auto* re : {&x->any_question_, &x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_, &x->committee_, &x->committee_header_})
     if (!(*re)->ok())
       return Error{"lexicon", lexdir + "/folketing.tsv: parliamentary pattern does not compile: " + (*re)->error()};
+  auto own = StartFinder::create(x->start_patterns());
+  if (!own.ok()) return own.error();
+  x->own_starts_ = *own;
   return std::shared_ptr<const ParliamentaryExtractor>(x);
 }
 
+std::vector<std::pair<StartKind, std::string>> ParliamentaryExtractor::start_patterns() const {
+  return {{StartKind::kQuestion, any_question_->pattern()}};
+}
+
 void ParliamentaryExtractor::run(const Document& doc, Analysis& a) const {
+  Starts s;
+  own_starts_->find(doc.text, s);
+  run(doc, a, s);
+}
+
+void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
   const std::string& t = doc.text;
-  // Every rule needs a question word: one pass decides whether the others run.
-  if (!RE2::PartialMatch(t, *any_question_)) return;
+  const re2::StringPiece all(t.data(), t.size());
+  // Every rule's match starts where a question word or the chamber starts (the number rule one
+  // character before it): where the shared pass found any_question_ to start. Each rule runs
+  // anchored at those starts in order, and the first that matches is the leftmost match a
+  // whole-text search would give: no pass over the text of its own (a rule that failed cost a
+  // full pass each: question, chamber, heading, number).
+  const std::vector<uint32_t>& at = starts[StartKind::kQuestion];
+  auto candidate = [&](size_t k) { return k < at.size(); };
+  if (!candidate(0)) return;
+  // The leftmost match of `re` over the text: tried anchored at each candidate start, or at the
+  // character before it for a rule that opens with "^ or a non-letter" (`before`). The DFA decides
+  // whether and where it matches; the groups are then taken within that match only (an anchored
+  // match asking for groups runs the capturing engine over the rest of the text).
+  auto leftmost = [&](const RE2& re, bool before, re2::StringPiece* g, int n) {
+    re2::StringPiece whole;
+    for (size_t k = 0; candidate(k); ++k) {
+      size_t from = at[k];
+      if (before && from > 0) text::prev_cp(t, from);
+      if (re.Match(all, from, t.size(), RE2::ANCHOR_START, &whole, 1))
+        return re.Match(all, from, from + whole.size(), RE2::ANCHOR_BOTH, g, n);
+    }
+    return false;
+  };
   re2::StringPiece num, s1, s2;
   ParliamentaryQuestion pq;
   auto norm_series = [](std::string s) {
@@ -59,19 +94,22 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a) const {
   auto span_of = [&](re2::StringPiece p) {
     return Span{static_cast<uint32_t>(p.data() - t.data()), static_cast<uint32_t>(p.data() + p.size() - t.data())};
   };
-  if (RE2::PartialMatch(t, *question_, &num, &s1, &s2)) {
+  re2::StringPiece g[4];
+  if (leftmost(*question_, false, g, 4)) {
+    num = g[1], s1 = g[2], s2 = g[3];
     pq.number = norm_number(std::string(num.data(), num.size()));
     re2::StringPiece s = !s1.empty() ? s1 : s2;
     pq.series = norm_series(std::string(s.data(), s.size()));
     pq.span = span_of(num);
     pq.rule = "spørgsmål nr. N (series)";
-  } else if (RE2::PartialMatch(t, *chamber_, &num)) {
+  } else if (leftmost(*chamber_, false, g, 2)) {
+    num = g[1];
     pq.number = norm_number(std::string(num.data(), num.size()));
     pq.series = "§ 20";
     pq.span = span_of(num);
     pq.rule = "§ 20-spørgsmål S N";
-  } else if ((RE2::PartialMatch(t, *heading_, &num) || RE2::PartialMatch(t, *number_, &num)) &&
-             RE2::PartialMatch(t, *marker_)) {
+  } else if ((leftmost(*heading_, false, g, 2) || leftmost(*number_, true, g, 2)) && RE2::PartialMatch(t, *marker_)) {
+    num = g[1];
     // A bare question number counts in a text that speaks of the Folketing; the series is the
     // first one the text names ("L 22", "Alm.del"), or § 20 for an "S" number.
     pq.number = norm_number(std::string(num.data(), num.size()));

@@ -2,11 +2,14 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <re2/re2.h>
 
 #include "core/result.h"
 #include "core/types.h"
+#include "extract/starts.h"
 
 namespace sagsindeks {
 
@@ -15,8 +18,13 @@ class ParliamentaryExtractor {
   // Reads folketing.tsv. Cost: four RE2 compilations.
   static Result<std::shared_ptr<const ParliamentaryExtractor>> create(const std::string& lexdir);
   void run(const Document& doc, Analysis& a) const;
+  // The same with the starts of the shared pass (extract/starts.h); run() above finds its own.
+  void run(const Document& doc, Analysis& a, const Starts& starts) const;
+  // Kind and pattern of each start this extractor's rules open with, for the shared pass.
+  std::vector<std::pair<StartKind, std::string>> start_patterns() const;
 
  private:
+  std::shared_ptr<const StartFinder> own_starts_;  // this extractor's start patterns alone
   std::unique_ptr<RE2> any_question_, question_, heading_, number_, chamber_, series_, marker_, committee_, committee_header_;
 };
 

@@ -57,7 +57,15 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
                                         kPartyPattern + "(?:[ ]?[,/][ ]?.*|[ ]\\p{Ll}+)?$");
   for (auto* re : {&x->closing_, &x->closing_scan_, &x->name_line_, &x->byline_})
     if (!(*re)->ok()) return Error{"lexicon", lexdir + "/hilsner.txt, byline.txt or titler.tsv: signatory pattern does not compile: " + (*re)->error()};
+  x->closing_start_ = "(?i)(?:" + alt + ")";
+  auto own = StartFinder::create(x->start_patterns());
+  if (!own.ok()) return own.error();
+  x->own_starts_ = *own;
   return std::shared_ptr<const SignatoryExtractor>(x);
+}
+
+std::vector<std::pair<StartKind, std::string>> SignatoryExtractor::start_patterns() const {
+  return {{StartKind::kClosing, closing_start_}};
 }
 
 std::string SignatoryExtractor::role_of(std::string_view line) const {
@@ -78,6 +86,12 @@ std::string SignatoryExtractor::leading_title_role(std::string_view line) const 
 }
 
 void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
+  Starts s;
+  own_starts_->find(doc.text, s);
+  run(doc, a, s);
+}
+
+void SignatoryExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
   const std::string& t = doc.text;
   auto lines = lines_of(t);
   auto take = [&](const Line& ln, size_t li, const char* rule) -> bool {
@@ -120,13 +134,17 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
     }
     return any;
   };
-  // Closing formulas, found in one pass over the text and mapped to their lines.
+  // Closing formulas, mapped to their lines: closing_scan_ is matched anchored where the shared
+  // pass found a formula to start, skipping those inside the previous match, as a search that
+  // consumes each match would find them (the pattern looks at nothing before its start).
   std::vector<char> closing_line(lines.size(), 0);
   {
-    re2::StringPiece in(t), m;
-    size_t li = 0;
-    while (RE2::FindAndConsume(&in, *closing_scan_, &m)) {
-      size_t at = static_cast<size_t>(m.data() - t.data());
+    const re2::StringPiece all(t.data(), t.size());
+    re2::StringPiece m;
+    size_t li = 0, consumed = 0;
+    for (uint32_t at : starts[StartKind::kClosing]) {
+      if (at < consumed || !closing_scan_->Match(all, at, t.size(), RE2::ANCHOR_START, &m, 1)) continue;
+      consumed = at + m.size();
       while (li < lines.size() && lines[li].e < at) ++li;
       if (li < lines.size() && RE2::PartialMatch(re2::StringPiece(lines[li].s.data(), lines[li].s.size()), *closing_))
         closing_line[li] = 1;
@@ -184,7 +202,9 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a) const {
   size_t from = lines.size() > 6 ? lines.size() - 6 : 0;
   for (size_t j = from; j < lines.size(); ++j) {
     bool slash = lines[j].s.find('/') != std::string::npos;
-    bool titled = j + 1 < lines.size() && !role_of(lines[j + 1].s).empty() && lines[j + 1].s.size() < 60;
+    // The length test first: role_of lower-cases its line and looks for every title in it, which
+    // on a long closing paragraph cost more than the rest of the extractor.
+    bool titled = j + 1 < lines.size() && lines[j + 1].s.size() < 60 && !role_of(lines[j + 1].s).empty();
     if (slash || titled) take(lines[j], j, slash ? "end name/name" : "end name+title");
   }
 }

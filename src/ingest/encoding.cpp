@@ -68,11 +68,23 @@ Result<std::string> convert_strict(std::string_view bytes, const char* encoding)
 
 bool looks_binary(std::string_view s) {
   size_t ctrl = 0, n = s.size() < 65536 ? s.size() : 65536;
-  for (size_t i = 0; i < n; ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
+  auto byte = [&](unsigned char c) {
     if (c == 0) return true;
     if (c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' && c != 0x0b) ++ctrl;
+    return false;
+  };
+  size_t i = 0;
+  // Eight bytes at a time: a word without a byte below 0x20 (most words of a letter; the test
+  // has no false negatives) holds neither a NUL nor a control byte. Cost ~1 instruction a byte.
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    if (((w - 0x2020202020202020ull) & ~w & 0x8080808080808080ull) == 0) continue;
+    for (size_t j = i; j < i + 8; ++j)
+      if (byte(static_cast<unsigned char>(s[j]))) return true;
   }
+  for (; i < n; ++i)
+    if (byte(static_cast<unsigned char>(s[i]))) return true;
   return n > 0 && ctrl * 100 > n;  // more than 1 % control characters: not a letter
 }
 

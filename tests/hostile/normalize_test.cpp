@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include <unicode/normalizer2.h>
+
 #include "core/limits.h"
 #include "core/text.h"
 #include "ingest/encoding.h"
@@ -21,6 +23,22 @@ const sagsindeks::Speller* sp() { return test::resources().speller.get(); }
 TEST(Normalize, Nfc) {
   EXPECT_EQ(normalize_text("Ska\u030Agen e\u0301n", sp()), "Skågen én");
   EXPECT_EQ(normalize_text("A\u030Arhus", sp()), "Århus");
+}
+
+// The normaliser takes a text whose code points are all below U+0300 as NFC without asking ICU:
+// every such code point must pass NFC's quick check and combine with nothing before it.
+TEST(Normalize, CodePointsBelowCombiningMarksAreNfc) {
+  UErrorCode status = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
+  ASSERT_TRUE(U_SUCCESS(status));
+  for (UChar32 c = 1; c < 0x300; ++c) {
+    EXPECT_EQ(nfc->getCombiningClass(c), 0) << c;
+    EXPECT_TRUE(nfc->hasBoundaryBefore(c)) << c;
+    icu::UnicodeString one(c);
+    EXPECT_EQ(nfc->quickCheck(one, status), UNORM_YES) << c;
+  }
+  // Next to a combining mark (U+030A, over the ceiling) the ICU path still composes.
+  EXPECT_EQ(normalize_text("Ska\u030Agen", sp()), "Skågen");
 }
 
 TEST(Normalize, NbspTabAndOddSpacesBecomeOneSpace) {
