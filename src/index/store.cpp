@@ -249,6 +249,24 @@ std::vector<std::string> split_unit(const std::string& s) {
   return out;
 }
 
+// A hit's card from the first eleven columns of a search row (id, path, type, confidence, date,
+// title, error code and message, municipalities, mayors, case numbers), the layout both search
+// paths select; the score and snippet columns are theirs.
+Hit card_of_row(Stmt& st) {
+  Hit h;
+  h.id = st.i64(0);
+  h.path = st.text(1);
+  h.type = st.text(2);
+  h.confidence = st.dbl(3);
+  h.document_date = st.text(4);
+  h.title = st.text(5);
+  if (!st.null(6)) h.error = Error{st.text(6), st.text(7)};
+  h.municipalities = split_unit(st.text(8));
+  h.mayors = split_unit(st.text(9));
+  h.case_numbers = split_unit(st.text(10));
+  return h;
+}
+
 // Date bounds: "2020" → 2020-01-01 / 2020-12-31; "2020-03" → 2020-03-01 / 2020-03-31.
 std::string date_bound(const std::string& d, bool upper) {
   if (d.size() == 4) return d + (upper ? "-12-31" : "-01-01");
@@ -1144,17 +1162,7 @@ Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOption
                                     " that the full-text index does not match; run 'sagsindeks check --reindex " +
                                     info_.path + "'"};
       }
-      Hit h;
-      h.id = st.i64(0);
-      h.path = st.text(1);
-      h.type = st.text(2);
-      h.confidence = st.dbl(3);
-      h.document_date = st.text(4);
-      h.title = st.text(5);
-      if (!st.null(6)) h.error = Error{st.text(6), st.text(7)};
-      h.municipalities = split_unit(st.text(8));
-      h.mayors = split_unit(st.text(9));
-      h.case_numbers = split_unit(st.text(10));
+      Hit h = card_of_row(st);
       h.score = a.score;
       h.snippet = collapse_space(st.text(11));
       hits.push_back(std::move(h));
@@ -1196,17 +1204,7 @@ Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOption
   }
   std::vector<Hit> hits;
   while (st.step()) {
-    Hit h;
-    h.id = st.i64(0);
-    h.path = st.text(1);
-    h.type = st.text(2);
-    h.confidence = st.dbl(3);
-    h.document_date = st.text(4);
-    h.title = st.text(5);
-    if (!st.null(6)) h.error = Error{st.text(6), st.text(7)};
-    h.municipalities = split_unit(st.text(8));
-    h.mayors = split_unit(st.text(9));
-    h.case_numbers = split_unit(st.text(10));
+    Hit h = card_of_row(st);
     h.score = st.dbl(11);
     h.snippet = w.fts ? collapse_space(st.text(12)) : lead(st.text(12), 160);
     if (h.error && h.snippet.empty()) h.snippet = h.error->code + ": " + h.error->message;

@@ -48,13 +48,19 @@ void sql(const std::string& db, const std::string& s) {
   sqlite3_close(h);
 }
 
-// Words of the texts under `dir` (letters only, 3+ bytes), in a fixed pseudo-random order:
-// query words drawn from what is indexed, not from a list tuned to it.
-std::vector<std::string> words_of(const std::string& dir, size_t n) {
+// The files under `dir`, recursively, in path order.
+std::vector<fs::path> sorted_files(const std::string& dir) {
   std::vector<fs::path> files;
   for (auto& e : fs::recursive_directory_iterator(dir))
     if (e.is_regular_file()) files.push_back(e.path());
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+// Words of the texts under `dir` (letters only, 3+ bytes), in a fixed pseudo-random order:
+// query words drawn from what is indexed, not from a list tuned to it.
+std::vector<std::string> words_of(const std::string& dir, size_t n) {
+  const std::vector<fs::path> files = sorted_files(dir);
   std::vector<std::string> all;
   for (const auto& p : files) {
     std::string t = read_file(p), w;
@@ -80,10 +86,7 @@ std::vector<std::string> words_of(const std::string& dir, size_t n) {
 // Pairs of adjacent words of the texts under `dir`, as quoted phrases, in a fixed pseudo-random order.
 std::vector<std::string> phrases_of(const std::string& dir, size_t n) {
   std::vector<std::string> out;
-  std::vector<fs::path> files;
-  for (auto& e : fs::recursive_directory_iterator(dir))
-    if (e.is_regular_file()) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
+  const std::vector<fs::path> files = sorted_files(dir);
   std::vector<std::string> all;
   for (const auto& p : files) {
     std::string t = read_file(p);
