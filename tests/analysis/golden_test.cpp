@@ -364,6 +364,7 @@ TEST(GoldenType, CueSemantics) {
   EXPECT_EQ(value("Vi siger mangetak for brevet.", "reply_thanks"), 0);          // not at a word start
   EXPECT_EQ(value("Vi siger tak\nfor brevet.", "reply_thanks"), 0);             // not within one line
   EXPECT_GT(value("Vi siger (tak for brevet).", "reply_thanks"), 0);
+  EXPECT_GT(value("1.tak for brevet", "reply_thanks"), 0);
   EXPECT_DOUBLE_EQ(value("tak for. tak for. tak for. tak for. tak for.", "reply_thanks"), 1.0);  // counted once
   EXPECT_DOUBLE_EQ(value("tak for.", "reply_thanks"), 1.0);
   EXPECT_EQ(value("Vi siger tak\nfor brevet. tak for", "reply_thanks", &ev), 1.0);  // the first match within a line
