@@ -130,8 +130,9 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
     const size_t limit = pass == 0 ? t.size() : early;
     if (pass == 1 && early == t.size()) {  // the opening is the whole text: the same hits
       hits = whole;
-    } else if (!set_->Match(re2::StringPiece(f.low.data(), limit), &hits)) {
-      // Out of DFA memory: the cues one by one (correct, slower).
+    } else if (RE2::Set::ErrorInfo error{};
+               !set_->Match(re2::StringPiece(f.low.data(), limit), &hits, &error) && error.kind != RE2::Set::kNoError) {
+      // Out of DFA memory: the cues one by one (correct, slower). No match at all is no error.
       size_t at = 0, len = 0;
       for (size_t k = 0; k < cues_.size(); ++k)
         if (first_match(k, f.low, limit, at, len)) hits.push_back(static_cast<int>(k));
