@@ -48,7 +48,7 @@ class TypeClassifier {
   // Reads type_cues.tsv and, when `need_model`, type_model.tsv. Cost: one RE2 per cue (for the
   // evidence) and one RE2::Set of them all.
   static Result<std::shared_ptr<const TypeClassifier>> create(const std::string& lexdir, bool need_model = true);
-  // Cost: the set over the text and again over its opening lines (two DFA passes at most).
+  // Cost: the set over the text and again over its first 600 bytes (two DFA passes at most).
   Features features(const Document& doc, const Analysis& a) const;
   // `text` is the document's text that `f` was made from: the evidence is quoted from it, found
   // only for the features that decided (a scan of one cue each, at most five).
@@ -67,7 +67,7 @@ class TypeClassifier {
   static std::vector<double> probabilities(const TypeModel& m, const Features& f);
 
  private:
-  // The first match of cue `k` in low[from, limit) that starts a word and lies within one line.
+  // The first match of cue `k` in low[0, limit) that starts a word (within one line: never_nl).
   bool first_match(size_t k, std::string_view low, size_t limit, size_t& at, size_t& len) const;
 
   std::vector<std::string> names_;            // feature names, cue features then structural ones
