@@ -820,6 +820,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     int64_t id;
     bool remove;  // the old row's terms, before an update
     std::optional<std::string> title, text;
+    std::string prepared;  // prepare_terms of title and text (their FTS5 tokens); empty: none
   };
   std::vector<FtsRow> fts_rows;
   size_t fts_bytes = 0;
@@ -839,7 +840,16 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   auto commit = [&]() {
     if (!in_tx) return;
     if (int c = accel.flush(); c != SQLITE_OK) return fail(c);
+    // FTS5 takes each new row's tokens from the tape the worker recorded (prepare_terms) instead
+    // of tokenizing the row again: one tokenizer pass per document for FTS5 and the accelerator.
+    TokenReplay replay;
     for (const auto& r : fts_rows) {
+      replay.clear();
+      std::string_view title_tape, text_tape;
+      if (!r.remove && r.title && r.text && prepared_tapes(r.prepared, title_tape, text_tape)) {
+        replay.add(*r.title, title_tape);
+        replay.add(*r.text, text_tape);
+      }
       Stmt& st = r.remove ? fts_del : fts_add;
       st.reset();
       st.bind(1, r.id);
@@ -906,8 +916,9 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       if (!fr.error) {
         r.title = fr.analysis.title;
         r.text = fr.doc.text;  // a copy (~1 µs): the analysis may still point into fr.doc
+        r.prepared = fr.rendered;
       }
-      fts_bytes += (r.title ? r.title->size() : 0) + (r.text ? r.text->size() : 0);
+      fts_bytes += (r.title ? r.title->size() : 0) + (r.text ? r.text->size() : 0) + r.prepared.size();
       fts_rows.push_back(std::move(r));
     }
     del_facts.reset();

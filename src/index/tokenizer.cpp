@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <new>
 #include <string>
@@ -236,6 +237,86 @@ int DanishTokenizer::tokenize(std::string_view text, TokenMode mode, const std::
   return 0;
 }
 
+// ---- Token tapes ------------------------------------------------------------------------------
+
+namespace {
+
+// Tape format, per token: varint(length << 1 | colocated), then for a token that is not colocated
+// varint(begin - previous begin) and varint(end - begin), then the token's bytes. A colocated
+// token has the offsets of the one before it.
+void put_varint(std::string& out, uint32_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+bool get_varint(const unsigned char*& p, const unsigned char* end, uint32_t& v) {
+  v = 0;
+  for (int shift = 0; shift < 35; shift += 7) {
+    if (p >= end) return false;
+    unsigned char c = *p++;
+    v |= static_cast<uint32_t>(c & 0x7F) << shift;
+    if (!(c & 0x80)) return true;
+  }
+  return false;
+}
+
+// Calls f(text, length, begin, end, colocated) for each token of `tape`; SQLITE_CORRUPT when the
+// tape is damaged or its offsets lie outside a text of `size` bytes (then it is not this text's).
+template <class F>
+int replay_tape(std::string_view tape, size_t size, F&& f) {
+  const auto* p = reinterpret_cast<const unsigned char*>(tape.data());
+  const auto* end = p + tape.size();
+  uint32_t begin = 0, stop = 0;
+  while (p < end) {
+    uint32_t head = 0, skip = 0, width = 0;
+    if (!get_varint(p, end, head)) return SQLITE_CORRUPT;
+    if (!(head & 1)) {
+      if (!get_varint(p, end, skip) || !get_varint(p, end, width)) return SQLITE_CORRUPT;
+      begin += skip;
+      stop = begin + width;
+      if (stop < begin || stop > size) return SQLITE_CORRUPT;
+    }
+    uint32_t len = head >> 1;
+    if (static_cast<size_t>(end - p) < len) return SQLITE_CORRUPT;
+    if (int rc = f(reinterpret_cast<const char*>(p), static_cast<int>(len), static_cast<int>(begin),
+                   static_cast<int>(stop), (head & 1) != 0))
+      return rc;
+    p += len;
+  }
+  return 0;
+}
+
+// The texts and tapes of the live TokenReplay of this thread (the writing thread of an ingest).
+thread_local std::vector<std::pair<std::string_view, std::string_view>> t_replay;
+
+}  // namespace
+
+int DanishTokenizer::tokenize_recording(std::string_view utf8, std::string& tape,
+                                        const std::function<int(const Token&)>& sink) {
+  int prev = 0;
+  return tokenize(utf8, TokenMode::document, [&](const Token& k) {
+    auto len = static_cast<uint32_t>(k.text.size());
+    if (k.colocated) {
+      put_varint(tape, len << 1 | 1u);
+    } else {
+      put_varint(tape, len << 1);
+      put_varint(tape, static_cast<uint32_t>(k.begin - prev));
+      put_varint(tape, static_cast<uint32_t>(k.end - k.begin));
+      prev = k.begin;
+    }
+    tape.append(k.text);
+    return sink(k);
+  });
+}
+
+TokenReplay::TokenReplay() { t_replay.clear(); }
+TokenReplay::~TokenReplay() { t_replay.clear(); }
+void TokenReplay::add(std::string_view text, std::string_view tape) { t_replay.emplace_back(text, tape); }
+void TokenReplay::clear() { t_replay.clear(); }
+
 // ---- FTS5 glue -------------------------------------------------------------------------------
 
 namespace {
@@ -256,6 +337,12 @@ int x_tokenize(Fts5Tokenizer* p, void* ctx, int flags, const char* text, int n,
   if (flags & FTS5_TOKENIZE_QUERY) mode = (flags & FTS5_TOKENIZE_PREFIX) ? TokenMode::prefix : TokenMode::query;
   // Auxiliary functions (snippet, highlight) need positions and offsets only: stems suffice.
   if (flags & FTS5_TOKENIZE_AUX) mode = TokenMode::query;
+  if (mode == TokenMode::document && text && n > 0)
+    for (const auto& [t, tape] : t_replay)
+      if (t.size() == static_cast<size_t>(n) && std::memcmp(t.data(), text, t.size()) == 0)
+        return replay_tape(tape, t.size(), [&](const char* k, int len, int b, int e, bool colocated) {
+          return x_token(ctx, colocated ? FTS5_TOKEN_COLOCATED : 0, k, len, b, e);
+        });
   try {
     return t->tokenize(std::string_view(text ? text : "", text ? static_cast<size_t>(n) : 0), mode,
                        [&](const Token& k) {
