@@ -825,6 +825,12 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   std::vector<FtsRow> fts_rows;
   size_t fts_bytes = 0;
   constexpr size_t kMaxPendingBytes = 64u << 20;
+  // A batch is also committed after this long, so that slow analysis (OCR) still commits
+  // regularly: a killed run loses at most this much work. Each commit costs about the same
+  // whatever its size (FTS5 flushes a segment, the accelerator rewrites the last row of every
+  // term the batch touched), so on a loaded machine a bound of 1 s made 2-3x the commits of
+  // 1000 documents and ~30 % more index-writing CPU (bench_index, scale-2000, -j 1).
+  constexpr auto kMaxBatchTime = std::chrono::seconds(5);
 
   std::optional<Error> fatal;
   bool in_tx = false;
@@ -1018,7 +1024,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       ++rep.added;
     }
     if (++in_batch >= o.batch || fts_bytes > kMaxPendingBytes ||
-        std::chrono::steady_clock::now() - batch_start > std::chrono::seconds(1))
+        std::chrono::steady_clock::now() - batch_start > kMaxBatchTime)
       commit();
   };
 
