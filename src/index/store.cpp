@@ -875,7 +875,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   // the row id, or 0 after fail().
   // `old_id`: the row this record replaces (0 for a new one), whose terms leave the full-text
   // index at COMMIT before the new ones go in.
-  auto put = [&](const FileResult& fr, int64_t bytes, int64_t mtime, int64_t file_id, int64_t old_id) -> int64_t {
+  auto put = [&](FileResult& fr, int64_t bytes, int64_t mtime, int64_t file_id, int64_t old_id) -> int64_t {
     if (old_id) {
       old_row.reset();
       old_row.bind(1, old_id);
@@ -922,7 +922,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       if (!fr.error) {
         r.title = fr.analysis.title;
         r.text = fr.doc.text;  // a copy (~1 µs): the analysis may still point into fr.doc
-        r.prepared = fr.rendered;
+        r.prepared = std::move(fr.rendered);  // read by accel.add below, then by commit()
       }
       fts_bytes += (r.title ? r.title->size() : 0) + (r.text ? r.text->size() : 0) + r.prepared.size();
       fts_rows.push_back(std::move(r));
@@ -970,7 +970,10 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       pd.text = &fr.doc.text;
       pd.type = &a.type.label;
       pd.document_date = a.document_date.value_or("");
-      if (!fr.rendered.empty()) pd.prepared = &fr.rendered;  // the accelerator's terms, from the worker
+      // The accelerator's terms, from the worker (moved into this row's FtsRow above).
+      if (!fts_rows.empty() && fts_rows.back().id == id && !fts_rows.back().remove &&
+          !fts_rows.back().prepared.empty())
+        pd.prepared = &fts_rows.back().prepared;
     }
     if (!put_card.run()) return fail(put_card.rc()), int64_t{0};
     if (int c = accel.add(id, pd); c != SQLITE_OK) return fail(c), int64_t{0};
@@ -1011,7 +1014,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     del_parts.reset();
     del_parts.bind(1, id);
     if (!del_parts.run()) return fail(del_parts.rc());
-    for (const auto& part : fr.parts) {
+    for (auto& part : fr.parts) {
       if (!put(part, 0, mtime, id, 0)) return;
       ++rep.parts;
       if (part.error) ++rep.parts_failed;
