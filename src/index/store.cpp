@@ -1045,8 +1045,9 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
           ++done;
           if (o.progress) o.progress(done, rep.files);
         },
-        // In the analysis threads: the accelerator's tokenizer pass (prepare_terms), so that the
-        // one writing thread only counts each document's distinct terms. `rendered` carries it.
+        // In the analysis threads: the one tokenizer pass of a document (prepare_terms), so that
+        // the writing thread only counts its distinct terms and FTS5 replays its tokens (the
+        // tapes, TokenReplay) instead of tokenizing it again. `rendered` carries both.
         [](FileResult& fr) {
           auto prep = [](FileResult& x) {
             if (!x.error) x.rendered = prepare_terms(&x.analysis.title, &x.doc.text);
