@@ -1,6 +1,6 @@
 // bench_index: ingest throughput and search latency of the corpus index.
 //
-//   bench_index [--docs N] [--jobs J] [--keep DIR] [--json]
+//   bench_index [--docs N] [--jobs J] [--batch DOCS] [--keep DIR] [--json]
 //   bench_index --corpus out/scale-20000 --jobs 1      # ingest a generated scale corpus instead
 //   bench_index --index out/scale-200000.db            # search timings only, on an existing index
 //   bench_index --index DB --queries tools/bench/queries.txt [--no-accelerator] [--repeats N]
@@ -80,10 +80,12 @@ int main(int argc, char** argv) {
   std::string keep, corpus_dir, index_db, queries_file;
   bool json = false, accelerator = true;
   int repeats = 10;
+  size_t batch = IngestOptions{}.batch;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--docs" && i + 1 < argc) docs = std::stoul(argv[++i]);
     else if (a == "--jobs" && i + 1 < argc) jobs = std::stoi(argv[++i]);
+    else if (a == "--batch" && i + 1 < argc) batch = std::stoul(argv[++i]);
     else if (a == "--keep" && i + 1 < argc) keep = argv[++i];
     else if (a == "--corpus" && i + 1 < argc) corpus_dir = argv[++i];
     else if (a == "--index" && i + 1 < argc) index_db = argv[++i];
@@ -180,6 +182,7 @@ int main(int argc, char** argv) {
     ix = std::move(*opened);
     IngestOptions o;
     o.jobs = jobs;
+    o.batch = batch;
     auto t0 = Clock::now();
     double c0 = process_cpu_seconds();
     auto rep = ix->ingest({input}, **res, o);

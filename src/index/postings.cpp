@@ -180,13 +180,16 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
   // Per document: its distinct terms with counts, in order of first occurrence.
   thread_local StringIds terms, surfaces;
   thread_local std::vector<std::pair<uint32_t, uint32_t>> counts;  // title, text
+  thread_local std::string tapes[2];
   terms.clear();
   surfaces.clear();
   counts.clear();
   uint32_t len = 0;
   auto column = [&](const std::string* s, bool in_title) {
+    std::string& tape = tapes[in_title ? 0 : 1];
+    tape.clear();
     if (!s || s->empty()) return;
-    tok.tokenize(*s, TokenMode::document, [&](const Token& k) {
+    tok.tokenize_recording(*s, tape, [&](const Token& k) {
       bool added = false;
       if (k.colocated) {
         surfaces.insert(k.text, added);
@@ -202,7 +205,12 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
   column(title, true);
   column(text, false);
   std::string out;
-  out.reserve(terms.size() * 10 + 16);
+  out.reserve(tapes[0].size() + tapes[1].size() + terms.size() * 10 + 32);
+  // The tapes first (FTS5's tokens, see TokenReplay), then the accelerator's terms.
+  for (const auto& tape : tapes) {
+    put_varint(out, static_cast<uint32_t>(tape.size()));
+    out += tape;
+  }
   put_varint(out, len);
   put_varint(out, static_cast<uint32_t>(terms.size()));
   for (uint32_t i = 0; i < terms.size(); ++i) {
@@ -217,6 +225,21 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
     out += surfaces[i];
   }
   return out;
+}
+
+bool prepared_tapes(std::string_view prepared, std::string_view& title, std::string_view& text,
+                    std::string_view* rest) {
+  const auto* p = reinterpret_cast<const unsigned char*>(prepared.data());
+  const auto* end = p + prepared.size();
+  std::string_view* out[2] = {&title, &text};
+  for (auto* o : out) {
+    uint32_t n = 0;
+    if (!get_varint(p, end, n) || static_cast<size_t>(end - p) < n) return false;
+    *o = std::string_view(reinterpret_cast<const char*>(p), n);
+    p += n;
+  }
+  if (rest) *rest = std::string_view(reinterpret_cast<const char*>(p), static_cast<size_t>(end - p));
+  return true;
 }
 
 std::string prepare_terms(const std::string* title, const std::string* text) {
@@ -388,8 +411,10 @@ struct PostingsWriter::Impl {
       prepared = &local;
     }
     // One batch-table lookup per distinct term of the document.
-    const auto* p = reinterpret_cast<const unsigned char*>(prepared->data());
-    const auto* end = p + prepared->size();
+    std::string_view tt_tape, tx_tape, summary;
+    if (!prepared_tapes(*prepared, tt_tape, tx_tape, &summary)) return SQLITE_CORRUPT;
+    const auto* p = reinterpret_cast<const unsigned char*>(summary.data());
+    const auto* end = p + summary.size();
     uint32_t nterms = 0, nsurf = 0;
     if (!get_varint(p, end, len) || !get_varint(p, end, nterms)) return SQLITE_CORRUPT;
     for (uint32_t i = 0; i < nterms; ++i) {

@@ -29,8 +29,8 @@
 //       left to FTS5 (see Accelerator::run).
 //   meta 'search_generation'  the last generation written; 'search_rows', 'search_tokens' the
 //       documents and their tokens (FTS5's row count and total size, for N and avgdl).
-// Cost: ingest tokenizes each document a second time (the FTS5 tokenizer's work, ~1/70 s per MB)
-// and rewrites the last row of every term it touches once per batch (rows end at kRowEntries
+// Cost: ingest tokenizes each document once for both (prepare_terms records the tokens that
+// FTS5 then replays, TokenReplay in tokenizer.h), counts its distinct terms, and rewrites the last row of every term it touches once per batch (rows end at kRowEntries
 // entries, so a common term has one row per ~kRowEntries documents). A query reads the norms of
 // every document (8 bytes each), the rows of its terms, and for facets the cards (5 bytes each)
 // and municipality lists.
@@ -77,11 +77,15 @@ struct PostingsDoc {
 };
 
 // A document's terms for PostingsWriter::add: its length in tokens, its distinct terms with
-// their title and text counts, its surface forms (an opaque string). The tokenizing half of
+// their title and text counts, its surface forms, and every token for FTS5 (an opaque string). The tokenizing half of
 // add(), thread-safe so that analysis workers do it beside each other instead of the single
 // writing thread (a thread_local tokenizer per thread). Cost: one tokenizer pass (~1/65 s per MB).
 std::string prepare_terms(const std::string* title, const std::string* text);
 std::string prepare_terms(const std::string* title, const std::string* text, DanishTokenizer& tok);
+// The FTS5 tokens of the title and of the text in a prepare_terms string (tapes for TokenReplay,
+// recorded by the same tokenizer pass), and what follows them. false: not such a string.
+bool prepared_tapes(std::string_view prepared, std::string_view& title, std::string_view& text,
+                    std::string_view* rest = nullptr);
 
 // Keeps the accelerator in step with the documents table. Use from the writing connection only,
 // inside its transactions; flush() before each COMMIT. After a failed statement the caller rolls

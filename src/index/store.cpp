@@ -820,10 +820,17 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     int64_t id;
     bool remove;  // the old row's terms, before an update
     std::optional<std::string> title, text;
+    std::string prepared;  // prepare_terms of title and text (their FTS5 tokens); empty: none
   };
   std::vector<FtsRow> fts_rows;
   size_t fts_bytes = 0;
   constexpr size_t kMaxPendingBytes = 64u << 20;
+  // A batch is also committed after this long, so that slow analysis (OCR) still commits
+  // regularly: a killed run loses at most this much work. Each commit costs about the same
+  // whatever its size (FTS5 flushes a segment, the accelerator rewrites the last row of every
+  // term the batch touched), so on a loaded machine a bound of 1 s made 2-3x the commits of
+  // 1000 documents and ~30 % more index-writing CPU (bench_index, scale-2000, -j 1).
+  constexpr auto kMaxBatchTime = std::chrono::seconds(5);
 
   std::optional<Error> fatal;
   bool in_tx = false;
@@ -839,7 +846,16 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   auto commit = [&]() {
     if (!in_tx) return;
     if (int c = accel.flush(); c != SQLITE_OK) return fail(c);
+    // FTS5 takes each new row's tokens from the tape the worker recorded (prepare_terms) instead
+    // of tokenizing the row again: one tokenizer pass per document for FTS5 and the accelerator.
+    TokenReplay replay;
     for (const auto& r : fts_rows) {
+      replay.clear();
+      std::string_view title_tape, text_tape;
+      if (!r.remove && r.title && r.text && prepared_tapes(r.prepared, title_tape, text_tape)) {
+        replay.add(*r.title, title_tape);
+        replay.add(*r.text, text_tape);
+      }
       Stmt& st = r.remove ? fts_del : fts_add;
       st.reset();
       st.bind(1, r.id);
@@ -859,7 +875,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   // the row id, or 0 after fail().
   // `old_id`: the row this record replaces (0 for a new one), whose terms leave the full-text
   // index at COMMIT before the new ones go in.
-  auto put = [&](const FileResult& fr, int64_t bytes, int64_t mtime, int64_t file_id, int64_t old_id) -> int64_t {
+  auto put = [&](FileResult& fr, int64_t bytes, int64_t mtime, int64_t file_id, int64_t old_id) -> int64_t {
     if (old_id) {
       old_row.reset();
       old_row.bind(1, old_id);
@@ -906,8 +922,9 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       if (!fr.error) {
         r.title = fr.analysis.title;
         r.text = fr.doc.text;  // a copy (~1 µs): the analysis may still point into fr.doc
+        r.prepared = std::move(fr.rendered);  // read by accel.add below, then by commit()
       }
-      fts_bytes += (r.title ? r.title->size() : 0) + (r.text ? r.text->size() : 0);
+      fts_bytes += (r.title ? r.title->size() : 0) + (r.text ? r.text->size() : 0) + r.prepared.size();
       fts_rows.push_back(std::move(r));
     }
     del_facts.reset();
@@ -953,7 +970,10 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       pd.text = &fr.doc.text;
       pd.type = &a.type.label;
       pd.document_date = a.document_date.value_or("");
-      if (!fr.rendered.empty()) pd.prepared = &fr.rendered;  // the accelerator's terms, from the worker
+      // The accelerator's terms, from the worker (moved into this row's FtsRow above).
+      if (!fts_rows.empty() && fts_rows.back().id == id && !fts_rows.back().remove &&
+          !fts_rows.back().prepared.empty())
+        pd.prepared = &fts_rows.back().prepared;
     }
     if (!put_card.run()) return fail(put_card.rc()), int64_t{0};
     if (int c = accel.add(id, pd); c != SQLITE_OK) return fail(c), int64_t{0};
@@ -994,7 +1014,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     del_parts.reset();
     del_parts.bind(1, id);
     if (!del_parts.run()) return fail(del_parts.rc());
-    for (const auto& part : fr.parts) {
+    for (auto& part : fr.parts) {
       if (!put(part, 0, mtime, id, 0)) return;
       ++rep.parts;
       if (part.error) ++rep.parts_failed;
@@ -1007,7 +1027,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       ++rep.added;
     }
     if (++in_batch >= o.batch || fts_bytes > kMaxPendingBytes ||
-        std::chrono::steady_clock::now() - batch_start > std::chrono::seconds(1))
+        std::chrono::steady_clock::now() - batch_start > kMaxBatchTime)
       commit();
   };
 
@@ -1025,8 +1045,9 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
           ++done;
           if (o.progress) o.progress(done, rep.files);
         },
-        // In the analysis threads: the accelerator's tokenizer pass (prepare_terms), so that the
-        // one writing thread only counts each document's distinct terms. `rendered` carries it.
+        // In the analysis threads: the one tokenizer pass of a document (prepare_terms), so that
+        // the writing thread only counts its distinct terms and FTS5 replays its tokens (the
+        // tapes, TokenReplay) instead of tokenizing it again. `rendered` carries both.
         [](FileResult& fr) {
           auto prep = [](FileResult& x) {
             if (!x.error) x.rendered = prepare_terms(&x.analysis.title, &x.doc.text);

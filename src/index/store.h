@@ -64,8 +64,9 @@ struct IngestOptions {
   int jobs = 1;
   bool force = false;   // re-analyse files whose content is unchanged
   bool prune = false;   // remove documents whose files are gone from the folders given
-  // Documents per transaction (also committed at least every second). Each commit flushes FTS5's
-  // pending terms as a new segment that later merges rewrite: small batches multiply that work.
+  // Documents per transaction (also committed at least every 5 seconds). Each commit flushes
+  // FTS5's pending terms as a new segment that later merges rewrite, and the accelerator's rows
+  // of every term the batch touched: small batches multiply that work.
   size_t batch = 1000;
   std::function<void(size_t done, size_t total)> progress;  // called from the writer thread
 };

@@ -6,6 +6,8 @@
 #include <iterator>
 #include <vector>
 
+#include <sqlite3.h>
+
 #include "index/tokenizer.h"
 
 using namespace sagsindeks;
@@ -152,4 +154,82 @@ TEST(Tokenizer, FastSegmentationIsIcusOnTheCorpus) {
       ++n;
     }
   EXPECT_GT(n, 10u);
+}
+
+namespace {
+
+// Every (term, column, offset) FTS5 stored for rowid 1 of a fresh table fed `text`, tokenized
+// or replayed from `tape` against `replay_text` (the text the tape claims to be of).
+std::vector<std::string> fts5_instances(const std::string& text, const std::string* tape,
+                                        const std::string& replay_text) {
+  sqlite3* db = nullptr;
+  sqlite3_open(":memory:", &db);
+  EXPECT_EQ(register_danish_tokenizer(db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db,
+                         "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='sagsindeks_da');"
+                         "CREATE VIRTUAL TABLE v USING fts5vocab(t, 'instance');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  {
+    TokenReplay replay;
+    if (tape) replay.add(replay_text, *tape);
+    sqlite3_stmt* st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO t(rowid, x) VALUES (1, ?)", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+    EXPECT_EQ(sqlite3_step(st), SQLITE_DONE);
+    sqlite3_finalize(st);
+  }
+  std::vector<std::string> out;
+  sqlite3_stmt* st = nullptr;
+  sqlite3_prepare_v2(db, "SELECT term, col, offset FROM v ORDER BY offset, term", -1, &st, nullptr);
+  while (sqlite3_step(st) == SQLITE_ROW)
+    out.push_back(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 0))) + "|" +
+                  reinterpret_cast<const char*>(sqlite3_column_text(st, 1)) + "|" +
+                  std::to_string(sqlite3_column_int(st, 2)));
+  sqlite3_finalize(st);
+  // Offsets (for snippets) too: highlight() tokenizes the stored text.
+  sqlite3_prepare_v2(db, "SELECT highlight(t, 0, '[', ']') FROM t WHERE t MATCH 'kommun'", -1, &st, nullptr);
+  while (sqlite3_step(st) == SQLITE_ROW) out.push_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return out;
+}
+
+}  // namespace
+
+// ingest tokenizes a document once: FTS5 replays the tape tokenize_recording made, and must
+// store exactly what tokenizing the text would have stored; a tape of another text is ignored.
+TEST(Tokenizer, ReplayedTokensAreTheTokenizers) {
+  const std::vector<std::string> cases = {
+      "Kommunerne og kommunen: frisættelse af ældreområdet, j.nr. 2020-11222 (SAG-2021/123).",
+      "ÆRØ Ærø ærø ÅR år «frisættelse» – “citat” kl. 10:30 日本語 a😀b kommune",
+      std::string("\xff\xfe ok \xc3 \xe2\x82 slut kommune \xc3\x28 \xc3"),
+      "x",
+  };
+  DanishTokenizer t;
+  for (const auto& c : cases) {
+    std::string tape;
+    std::vector<Tok> direct;
+    t.tokenize_recording(c, tape, [&](const Token& k) {
+      direct.push_back({std::string(k.text), k.begin, k.end, k.colocated});
+      return 0;
+    });
+    auto want = toks(c, TokenMode::document);
+    ASSERT_EQ(direct.size(), want.size()) << c;
+    for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(direct[i].text, want[i].text) << c;
+    auto tokenized = fts5_instances(c, nullptr, c);
+    EXPECT_FALSE(tokenized.empty()) << c;
+    EXPECT_EQ(fts5_instances(c, &tape, c), tokenized) << c;
+    // A tape of another text (or a damaged one) never gives its tokens to this text.
+    EXPECT_EQ(fts5_instances(c, &tape, c + " "), tokenized) << c;
+    std::string other;
+    t.tokenize_recording("helt andre ord her", other, [](const Token&) { return 0; });
+    EXPECT_EQ(fts5_instances(c, &other, "helt andre ord her"), tokenized) << c;
+  }
+  // The tape is used, not the text (the caller vouches that they belong together).
+  std::string tape;
+  t.tokenize_recording("abc def", tape, [](const Token&) { return 0; });
+  auto v = fts5_instances("ghi jkl", &tape, "ghi jkl");
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0], "abc|x|0");
 }
