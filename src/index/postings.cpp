@@ -731,16 +731,29 @@ std::optional<SimpleQuery> parse_simple_query(std::string_view q, DanishTokenize
 
 namespace {
 
-// The columns of the blocks a query touches, in arrays indexed by document id (blocks not read
-// stay zero: no document). Read with incremental blob I/O: one copy from the file's pages into
-// the array, where sqlite3_column_blob would assemble each block first and copy it again.
+// An array indexed by document id, left uninitialized: only the pages of the blocks a query
+// reads are ever touched (a zero-filled array of 200 000 ids cost ~200 page faults per column,
+// in every query, even one of a rare word).
+template <class T>
+struct IdArray {
+  std::unique_ptr<T[]> p;
+  void alloc(size_t n) { p.reset(new T[n]); }  // default-initialized: no writes
+  bool empty() const { return !p; }
+  T& operator[](size_t i) { return p[i]; }
+  const T& operator[](size_t i) const { return p[i]; }
+};
+
+// The columns of the blocks a query touches, in arrays indexed by document id (each block read
+// is filled, with zeros when it has no row: no document; blocks not read are never looked at).
+// Read with incremental blob I/O: one copy from the file's pages into the array, where
+// sqlite3_column_blob would assemble each block first and copy it again.
 struct Columns {
   sqlite3* db = nullptr;
   sqlite3_blob* blob = nullptr;
   uint32_t size = 0;  // ids [0, size)
-  std::vector<uint32_t> ver, len;  // len holds kOkBit
-  std::vector<uint16_t> type, year;
-  std::vector<uint32_t> date;
+  IdArray<uint32_t> ver, len;  // len holds kOkBit
+  IdArray<uint16_t> type, year;
+  IdArray<uint32_t> date;
   std::vector<std::vector<uint32_t>> moff;  // per block: offsets into mval[block]
   std::vector<std::vector<uint16_t>> mval;
   std::vector<uint8_t> loaded[4];  // per column, per block
@@ -749,72 +762,81 @@ struct Columns {
   ~Columns() {
     if (blob) sqlite3_blob_close(blob);
   }
-  // Reads column `col` of block `b` into buf; false with rc set on an error, true and an empty
-  // buf when the block has no row.
-  bool read(int col, uint32_t b, int& rc) {
+  // Opens the blob of column `col` of block `b`; false with rc SQLITE_OK when the block has no
+  // row, false with rc set on an error.
+  bool open(int col, uint32_t b, int& rc) {
     int64_t id = (static_cast<int64_t>(col) << 32) | b;
     rc = blob ? sqlite3_blob_reopen(blob, id) : sqlite3_blob_open(db, "main", "search_columns", "data", id, 0, &blob);
-    buf.clear();
-    if (rc != SQLITE_OK) {
-      // A missing row (SQLITE_ERROR) is a block without documents; the handle is spent either way.
-      if (blob) sqlite3_blob_close(blob);
-      blob = nullptr;
-      if (rc == SQLITE_ERROR) rc = SQLITE_OK;
-      return rc == SQLITE_OK;
+    if (rc == SQLITE_OK) return true;
+    // A missing row (SQLITE_ERROR) is a block without documents; the handle is spent either way.
+    if (blob) sqlite3_blob_close(blob);
+    blob = nullptr;
+    if (rc == SQLITE_ERROR) rc = SQLITE_OK;
+    return false;
+  }
+  // Reads column `col` of block `b` into its arrays, once. Returns an SQLite result code.
+  int load_block(int col, uint32_t b) {
+    auto& done = loaded[col];
+    if (done.empty()) done.assign(size >> kBlockShift, 0);
+    if (b >= done.size() || done[b]) return SQLITE_OK;
+    done[b] = 1;
+    int rc;
+    const size_t base = static_cast<size_t>(b) * kBlockSize;
+    bool found = open(col, b, rc);
+    if (rc != SQLITE_OK) return rc;
+    const int n = found ? sqlite3_blob_bytes(blob) : 0;
+    if (col == kNorms) {
+      if (!found) {
+        std::memset(&ver[base], 0, kBlockSize * 4);
+        std::memset(&len[base], 0, kBlockSize * 4);
+        return SQLITE_OK;
+      }
+      // Straight into ver and len: the two halves of the blob.
+      if (n != static_cast<int>(kBlockSize * 8)) return SQLITE_CORRUPT;
+      if ((rc = sqlite3_blob_read(blob, &ver[base], kBlockSize * 4, 0)) != SQLITE_OK) return rc;
+      return sqlite3_blob_read(blob, &len[base], kBlockSize * 4, kBlockSize * 4);
     }
-    buf.resize(static_cast<size_t>(sqlite3_blob_bytes(blob)));
-    rc = buf.empty() ? SQLITE_OK : sqlite3_blob_read(blob, buf.data(), static_cast<int>(buf.size()), 0);
-    return rc == SQLITE_OK;
+    if (col == kCard) {
+      if (!found) {
+        std::memset(&type[base], 0, kBlockSize * 2);
+        std::memset(&year[base], 0, kBlockSize * 2);
+        return SQLITE_OK;
+      }
+      if (n != static_cast<int>(kBlockSize * 5)) return SQLITE_CORRUPT;
+      if ((rc = sqlite3_blob_read(blob, &type[base], kBlockSize * 2, kBlockSize)) != SQLITE_OK) return rc;
+      return sqlite3_blob_read(blob, &year[base], kBlockSize * 2, kBlockSize * 3);
+    }
+    if (col == kDate) {
+      if (!found) {
+        std::memset(&date[base], 0, kBlockSize * 4);
+        return SQLITE_OK;
+      }
+      if (n != static_cast<int>(kBlockSize * 4)) return SQLITE_CORRUPT;
+      return sqlite3_blob_read(blob, &date[base], kBlockSize * 4, 0);
+    }
+    // kMunis: offsets, then codes.
+    if (!found || n == 0) return SQLITE_OK;
+    if (n < static_cast<int>((kBlockSize + 1) * 4)) return SQLITE_CORRUPT;
+    buf.resize(static_cast<size_t>(n));
+    if ((rc = sqlite3_blob_read(blob, buf.data(), n, 0)) != SQLITE_OK) return rc;
+    const unsigned char* p = buf.data();
+    auto& off = moff[b];
+    off.resize(kBlockSize + 1);
+    std::memcpy(off.data(), p, off.size() * 4);
+    size_t nv = (static_cast<size_t>(n) - off.size() * 4) / 2;
+    if (off[kBlockSize] > nv) return SQLITE_CORRUPT;
+    for (uint32_t i = 0; i < kBlockSize; ++i)
+      if (off[i] > off[i + 1]) return SQLITE_CORRUPT;
+    auto& val = mval[b];
+    val.resize(nv);
+    std::memcpy(val.data(), p + off.size() * 4, nv * 2);
+    return SQLITE_OK;
   }
   // Reads column `col` of every block flagged in `want` (by block) not read yet.
   int load(int col, const std::vector<uint8_t>& want) {
-    auto& done = loaded[col];
-    if (done.empty()) done.assign(want.size(), 0);
-    for (uint32_t b = 0; b < want.size(); ++b) {
-      if (!want[b] || done[b]) continue;
-      done[b] = 1;
-      int rc;
-      size_t base = static_cast<size_t>(b) * kBlockSize;
-      if (col == kNorms) {
-        // Straight into ver and len: the two halves of the blob.
-        int64_t id = (static_cast<int64_t>(col) << 32) | b;
-        rc = blob ? sqlite3_blob_reopen(blob, id) : sqlite3_blob_open(db, "main", "search_columns", "data", id, 0, &blob);
-        if (rc != SQLITE_OK) {
-          if (blob) sqlite3_blob_close(blob);
-          blob = nullptr;
-          if (rc == SQLITE_ERROR) continue;
-          return rc;
-        }
-        if (sqlite3_blob_bytes(blob) != static_cast<int>(kBlockSize * 8)) return SQLITE_CORRUPT;
-        if ((rc = sqlite3_blob_read(blob, &ver[base], kBlockSize * 4, 0)) != SQLITE_OK) return rc;
-        if ((rc = sqlite3_blob_read(blob, &len[base], kBlockSize * 4, kBlockSize * 4)) != SQLITE_OK) return rc;
-        continue;
-      }
-      if (!read(col, b, rc)) return rc;
-      if (buf.empty()) continue;
-      const unsigned char* p = buf.data();
-      size_t n = buf.size();
-      if (col == kCard) {
-        if (n != kBlockSize * 5) return SQLITE_CORRUPT;
-        std::memcpy(&type[base], p + kBlockSize, kBlockSize * 2);
-        std::memcpy(&year[base], p + kBlockSize * 3, kBlockSize * 2);
-      } else if (col == kDate) {
-        if (n != kBlockSize * 4) return SQLITE_CORRUPT;
-        std::memcpy(&date[base], p, kBlockSize * 4);
-      } else if (col == kMunis) {
-        if (n < (kBlockSize + 1) * 4) return SQLITE_CORRUPT;
-        auto& off = moff[b];
-        off.resize(kBlockSize + 1);
-        std::memcpy(off.data(), p, off.size() * 4);
-        size_t nv = (n - off.size() * 4) / 2;
-        if (off[kBlockSize] > nv) return SQLITE_CORRUPT;
-        for (uint32_t i = 0; i < kBlockSize; ++i)
-          if (off[i] > off[i + 1]) return SQLITE_CORRUPT;
-        auto& val = mval[b];
-        val.resize(nv);
-        std::memcpy(val.data(), p + off.size() * 4, nv * 2);
-      }
-    }
+    for (uint32_t b = 0; b < want.size(); ++b)
+      if (want[b])
+        if (int rc = load_block(col, b)) return rc;
     return SQLITE_OK;
   }
 };
@@ -896,14 +918,158 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     c.size = static_cast<uint32_t>((mb + 1) * kBlockSize);
   }
   const auto nblocks = static_cast<size_t>(c.size >> kBlockShift);
-  c.ver.assign(c.size, 0);
-  c.len.assign(c.size, 0);
+  c.ver.alloc(c.size);
+  c.len.alloc(c.size);
   r.used = true;
   if (nrow <= 0 || ntok < 0) {
     if (want_facets) r.facets = AccelFacets{};
     return r;
   }
   const double avgdl = static_cast<double>(ntok) / static_cast<double>(nrow);
+  // Facet lists from counts by code (code 0: none).
+  auto facets_of = [&](const std::vector<int64_t>& nt, const std::vector<int64_t>& ny, const std::vector<int64_t>& nm,
+                       int64_t total) {
+    AccelFacets fc;
+    fc.total = total;
+    auto out = [&](int kind, const std::vector<int64_t>& n, const char* none,
+                   std::vector<std::pair<std::string, int64_t>>& v) {
+      for (size_t code = 0; code < n.size(); ++code) {
+        if (!n[code]) continue;
+        if (code == 0) {
+          if (none) v.emplace_back(none, n[code]);
+        } else if (code < names[kind].size()) {
+          v.emplace_back(names[kind][code], n[code]);
+        }
+      }
+    };
+    out(kType, nt, "(none)", fc.types);
+    out(kYear, ny, "(undated)", fc.years);
+    out(kMunicipality, nm, nullptr, fc.municipalities);
+    return fc;
+  };
+  const double k1 = 1.2, b = 0.75;
+
+  // One word without filters (the most common query): one pass over its rows as they are read,
+  // no list of entries or matches. Each current entry is counted (n of the idf), each good one
+  // counted (total) and its cards tallied (facets), and the best offset + limit kept in a heap
+  // by the word's part of bm25, g = f × 2.2 / (f + 1.2 × (0.25 + 0.75 × |D| / avgdl)): the
+  // score is -(idf × g) with idf the same for every match, known after the pass, and a product
+  // by one positive number keeps the order of g (rounding can only make two scores equal).
+  // So the heap is the page unless a match left out has the page's last score after rounding;
+  // then (never seen on the scale corpus) the exhaustive path below answers.
+  // Cost: O(n) varint decoding, the norms (and for facets the cards) of the blocks read.
+  if (q.phrases.size() == 1 && q.phrases[0].terms.size() == 1 && f.types.empty() && !dated && !fact_ids) {
+    const std::string& t = q.phrases[0].terms[0];
+    struct G {
+      double g;
+      uint32_t id;
+    };
+    auto before = [](const G& a, const G& b) { return a.g > b.g || (a.g == b.g && a.id < b.id); };
+    const size_t end = limit > 0 ? offset + limit : 0;
+    std::vector<G> heap;  // the best `end`, worst on top
+    heap.reserve(std::min<size_t>(end, 1 << 16));
+    double out1 = -1.0, out2 = -1.0;  // the two best distinct g of the matches left out of the heap
+    auto leave = [&](double g) {
+      if (g > out1) {
+        out2 = out1;
+        out1 = g;
+      } else if (g < out1 && g > out2) {
+        out2 = g;
+      }
+    };
+    int64_t current = 0, good = 0;
+    std::vector<int64_t> nt, ny, nm;
+    if (want_facets) {
+      nt.assign(names[kType].size() + 1, 0);
+      ny.assign(names[kYear].size() + 1, 0);
+      nm.assign(names[kMunicipality].size() + 1, 0);
+      c.type.alloc(c.size);
+      c.year.alloc(c.size);
+      c.moff.assign(nblocks, {});
+      c.mval.assign(nblocks, {});
+    }
+    Stmt st(db_, "SELECT lo, hi, data FROM search_postings WHERE term = ?");
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+    int rc;
+    int lrc = SQLITE_OK;
+    uint32_t block = 0xFFFFFFFFu;
+    while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+      auto lo = static_cast<uint32_t>(sqlite3_column_int64(st.st, 0));
+      auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
+      bool ok = decode(sqlite3_column_blob(st.st, 2), sqlite3_column_bytes(st.st, 2), [&](uint32_t doc, uint32_t tt, uint32_t tx) {
+        if (doc >= c.size || lrc != SQLITE_OK) return;  // past the last block: no such document
+        if ((doc >> kBlockShift) != block) {
+          block = doc >> kBlockShift;
+          if ((lrc = c.load_block(kNorms, block)) != SQLITE_OK) return;
+          if (want_facets && ((lrc = c.load_block(kCard, block)) != SQLITE_OK || (lrc = c.load_block(kMunis, block)) != SQLITE_OK))
+            return;
+        }
+        const uint32_t v = c.ver[doc];
+        if (v < lo || v > hi) return;  // stale or gone
+        ++current;
+        const uint32_t lw = c.len[doc];
+        if (!(lw & kOkBit)) return;
+        ++good;
+        if (want_facets) {
+          ++nt[std::min<size_t>(c.type[doc], nt.size() - 1)];
+          ++ny[std::min<size_t>(c.year[doc], ny.size() - 1)];
+          const auto& off = c.moff[doc >> kBlockShift];
+          if (!off.empty()) {
+            const auto& val = c.mval[doc >> kBlockShift];
+            uint32_t slot = doc & (kBlockSize - 1);
+            for (uint32_t j = off[slot]; j < off[slot + 1]; ++j) ++nm[std::min<size_t>(val[j], nm.size() - 1)];
+          }
+        }
+        if (!end) return;
+        const double freq = 4.0 * tt + 1.0 * tx;
+        const double D = static_cast<double>(lw & ~kOkBit);
+        const G x{(freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * D / avgdl)), doc};
+        if (heap.size() < end) {
+          heap.push_back(x);
+          std::push_heap(heap.begin(), heap.end(), before);
+        } else if (before(x, heap.front())) {
+          leave(heap.front().g);
+          std::pop_heap(heap.begin(), heap.end(), before);
+          heap.back() = x;
+          std::push_heap(heap.begin(), heap.end(), before);
+        } else {
+          leave(x.g);
+        }
+      });
+      if (lrc != SQLITE_OK) return err(lrc);
+      if (!ok) return Error{"corrupt", "search accelerator: a damaged postings row (run 'sagsindeks check --reindex')"};
+    }
+    if (rc != SQLITE_DONE) return err(rc);
+    const auto n = static_cast<double>(current);
+    double idf = std::log((static_cast<double>(nrow) - n + 0.5) / (n + 0.5));
+    idf = idf <= 0.0 ? 1e-6 : idf;
+    auto score = [&](double g) { return -(0.0 + idf * g); };
+    std::vector<AccelHit> page;
+    page.reserve(heap.size());
+    for (const auto& x : heap) page.push_back({x.id, score(x.g)});
+    auto better = [](const AccelHit& a, const AccelHit& b) { return a.score < b.score || (a.score == b.score && a.id < b.id); };
+    std::sort(page.begin(), page.end(), better);
+    // The page's last score class must hold the lowest ids of all matches of that score. The
+    // heap ordered ties of g by id, so that holds unless rounding gave that score to a g other
+    // than the heap's least: a match left out of a smaller g, or one kept of a larger g.
+    bool exact = end == 0 || page.size() < end;
+    if (!exact) {
+      double g_min = heap.front().g;  // the worst kept
+      double below = out1 < g_min ? out1 : out2;  // the best g left out below it
+      exact = below < 0.0 || score(below) > page.back().score;
+      for (const auto& x : heap)
+        if (x.g != g_min && score(x.g) == page.back().score) exact = false;
+    }
+    if (exact) {
+      r.total = good;
+      if (offset < page.size()) r.page.assign(page.begin() + static_cast<long>(offset), page.end());
+      if (want_facets) r.facets = facets_of(nt, ny, nm, good);
+      return r;
+    }
+    c.loaded[kCard].clear();  // reallocated below
+    c.loaded[kMunis].clear();
+  }
 
   // Postings of each term, decoded with their rows' generation ranges; then the norms of the
   // blocks they touch; then the current entries only, straight into what the phrases need:
@@ -945,7 +1111,7 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   // Current entries only, filtered in place; f(t, D) = 4 × tt + tx where needed.
   auto by_doc = [](const auto& a, const auto& b) { return a.doc < b.doc; };
   for (auto& [t, rw] : raw) {
-    const uint32_t* ver = c.ver.data();
+    const auto& ver = c.ver;
     size_t kept = 0;
     for (size_t k = 0; k < rw.rows.size(); ++k) {
       auto [first, lo, hi] = rw.rows[k];
@@ -1018,7 +1184,6 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   }
 
   // Scores, in query order as FTS5 sums them; a document matches when every phrase holds it.
-  const double k1 = 1.2, b = 0.75;
   auto term_score = [&](double idf, double freq, uint32_t doc) {
     double D = static_cast<double>(c.len[doc] & ~kOkBit);
     return idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * D / avgdl)));
@@ -1086,12 +1251,12 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   std::vector<uint8_t> hit_blocks(nblocks, 0);
   for (const auto& m : matches) hit_blocks[static_cast<size_t>(m.id) >> kBlockShift] = 1;
   if (carded) {
-    c.type.assign(c.size, 0);
-    c.year.assign(c.size, 0);
+    c.type.alloc(c.size);
+    c.year.alloc(c.size);
     if (int rc = c.load(kCard, hit_blocks)) return err(rc);
   }
   if (dated) {
-    c.date.assign(c.size, 0);
+    c.date.alloc(c.size);
     if (int rc = c.load(kDate, hit_blocks)) return err(rc);
   }
   std::vector<uint8_t> allowed;  // from fact filters, when any
@@ -1131,23 +1296,7 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
       uint32_t slot = d & (kBlockSize - 1);
       for (uint32_t j = off[slot]; j < off[slot + 1]; ++j) ++nm[std::min<size_t>(val[j], nm.size() - 1)];
     }
-    AccelFacets fc;
-    fc.total = r.total;
-    auto out = [&](int kind, const std::vector<int64_t>& n, const char* none,
-                   std::vector<std::pair<std::string, int64_t>>& v) {
-      for (size_t code = 0; code < n.size(); ++code) {
-        if (!n[code]) continue;
-        if (code == 0) {
-          if (none) v.emplace_back(none, n[code]);
-        } else if (code < names[kind].size()) {
-          v.emplace_back(names[kind][code], n[code]);
-        }
-      }
-    };
-    out(kType, nt, "(none)", fc.types);
-    out(kYear, ny, "(undated)", fc.years);
-    out(kMunicipality, nm, nullptr, fc.municipalities);
-    r.facets = std::move(fc);
+    r.facets = facets_of(nt, ny, nm, r.total);
   }
 
   auto better = [](const AccelHit& a, const AccelHit& b) { return a.score < b.score || (a.score == b.score && a.id < b.id); };
