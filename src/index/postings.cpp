@@ -1080,6 +1080,65 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   };
   std::unordered_map<std::string, Raw> raw;
   std::vector<uint8_t> want(nblocks, 0);
+  // Words only (no phrase of several): the current entries of the word with the fewest
+  // postings, then the other words' rows streamed, each entry checked against those documents
+  // (a bitmap) and kept only when it is one: the long lists of common words ("på", "om") are
+  // decoded but never stored. n(t) of each word is counted on the way.
+  std::unordered_map<std::string, int64_t> current_n;  // filled when streamed
+  bool words_only = q.phrases.size() > 1;
+  for (const auto& ph : q.phrases) words_only = words_only && ph.terms.size() == 1;
+  if (words_only) {
+    std::vector<std::string> terms;
+    for (const auto& ph : q.phrases)
+      if (std::find(terms.begin(), terms.end(), ph.terms[0]) == terms.end()) terms.push_back(ph.terms[0]);
+    // The driver: the fewest postings (stale ones included; the row counts only, no blob read).
+    size_t drive = 0;
+    {
+      Stmt st(db_, "SELECT coalesce(sum(n), 0) FROM search_postings WHERE term = ?");
+      if (st.rc != SQLITE_OK) return err(st.rc);
+      int64_t best = -1;
+      for (size_t i = 0; i < terms.size(); ++i) {
+        st.reset();
+        sqlite3_bind_text(st.st, 1, terms[i].data(), static_cast<int>(terms[i].size()), SQLITE_STATIC);
+        if (sqlite3_step(st.st) != SQLITE_ROW) return err(sqlite3_errcode(db_));
+        int64_t n = sqlite3_column_int64(st.st, 0);
+        if (best < 0 || n < best) best = n, drive = i;
+      }
+    }
+    std::swap(terms[0], terms[drive]);
+    Stmt st(db_, "SELECT lo, hi, data FROM search_postings WHERE term = ?");
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    std::vector<uint64_t> cand((c.size + 63) / 64, 0);
+    for (size_t i = 0; i < terms.size(); ++i) {
+      const std::string& t = terms[i];
+      Raw& out = raw[t];
+      int64_t& n = current_n[t];
+      st.reset();
+      sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+      int rc, lrc = SQLITE_OK;
+      uint32_t block = 0xFFFFFFFFu;
+      while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+        auto lo = static_cast<uint32_t>(sqlite3_column_int64(st.st, 0));
+        auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
+        bool ok = decode(sqlite3_column_blob(st.st, 2), sqlite3_column_bytes(st.st, 2), [&](uint32_t doc, uint32_t tt, uint32_t tx) {
+          if (doc >= c.size || lrc != SQLITE_OK) return;  // past the last block: no such document
+          if ((doc >> kBlockShift) != block && (lrc = c.load_block(kNorms, block = doc >> kBlockShift)) != SQLITE_OK) return;
+          const uint32_t v = c.ver[doc];
+          if (v < lo || v > hi) return;  // stale or gone
+          ++n;
+          if (i == 0) {
+            cand[doc >> 6] |= uint64_t{1} << (doc & 63);
+            out.entries.push_back({doc, tt, tx});
+          } else if (cand[doc >> 6] >> (doc & 63) & 1) {
+            out.entries.push_back({doc, tt, tx});
+          }
+        });
+        if (lrc != SQLITE_OK) return err(lrc);
+        if (!ok) return Error{"corrupt", "search accelerator: a damaged postings row (run 'sagsindeks check --reindex')"};
+      }
+      if (rc != SQLITE_DONE) return err(rc);
+    }
+  } else
   {
     Stmt st(db_, "SELECT lo, hi, n, data FROM search_postings WHERE term = ?");
     if (st.rc != SQLITE_OK) return err(st.rc);
@@ -1112,7 +1171,7 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   auto by_doc = [](const auto& a, const auto& b) { return a.doc < b.doc; };
   for (auto& [t, rw] : raw) {
     const auto& ver = c.ver;
-    size_t kept = 0;
+    size_t kept = words_only ? rw.entries.size() : 0;  // streamed: current already
     for (size_t k = 0; k < rw.rows.size(); ++k) {
       auto [first, lo, hi] = rw.rows[k];
       size_t end = k + 1 < rw.rows.size() ? std::get<0>(rw.rows[k + 1]) : rw.entries.size();
@@ -1190,7 +1249,7 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   };
   std::vector<double> idf(q.phrases.size());
   for (size_t i = 0; i < q.phrases.size(); ++i) {
-    auto n = static_cast<double>(lists[i]->size());
+    auto n = static_cast<double>(words_only ? current_n[q.phrases[i].terms[0]] : static_cast<int64_t>(lists[i]->size()));
     double v = std::log((static_cast<double>(nrow) - n + 0.5) / (n + 0.5));
     idf[i] = v <= 0.0 ? 1e-6 : v;
   }
