@@ -958,7 +958,8 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   // So the heap is the page unless a match left out has the page's last score after rounding;
   // then (never seen on the scale corpus) the exhaustive path below answers.
   // Cost: O(n) varint decoding, the norms (and for facets the cards) of the blocks read.
-  if (q.phrases.size() == 1 && q.phrases[0].terms.size() == 1 && f.types.empty() && !dated && !fact_ids) {
+  r.one_word = q.phrases.size() == 1 && q.phrases[0].terms.size() == 1;
+  if (r.one_word && f.types.empty() && !dated && !fact_ids) {
     const std::string& t = q.phrases[0].terms[0];
     struct G {
       double g;
