@@ -1121,7 +1121,7 @@ Result<AccelResult> CorpusIndex::accelerated(const Filter& f, size_t offset, siz
   if (!q) return AccelResult{};
   auto ids = fact_ids(db_, f, info_.path);
   if (!ids.ok()) return ids.error();
-  Accelerator a(db_);
+  Accelerator a(db_, query_tokenizer_.get());
   return a.run(*q, f, ids->has_value() ? &**ids : nullptr, offset, limit, facets);
 }
 
