@@ -66,11 +66,36 @@ void encode(const std::vector<Entry>& es, std::string& out) {
   }
 }
 
+// get_varint with at least 5 readable bytes at p (no bounds checks; the one-byte case first:
+// most deltas and counts of a common word's entries are below 128). `bad` is set, as
+// get_varint returns false, when 5 bytes do not end the varint.
+inline uint32_t get_varint_fast(const unsigned char*& p, bool& bad) {
+  uint32_t v = *p++;
+  if (v < 0x80) return v;
+  v &= 0x7F;
+  for (int shift = 7; shift < 35; shift += 7) {
+    uint32_t c = *p++;
+    v |= (c & 0x7F) << shift;
+    if (c < 0x80) return v;
+  }
+  bad = true;
+  return v;
+}
+
 template <class F>
 bool decode(const void* data, int bytes, F&& fn) {
   const auto* p = static_cast<const unsigned char*>(data);
   const auto* end = p + bytes;
   uint32_t doc = 0;
+  // Entries with 15 bytes left (three varints of at most 5) need no bounds checks.
+  while (end - p >= 15) {
+    bool bad = false;
+    uint32_t d = get_varint_fast(p, bad), x = get_varint_fast(p, bad), t = 0;
+    if (x & 1) t = get_varint_fast(p, bad);
+    if (bad) return false;
+    doc += d;
+    fn(doc, t, x >> 1);
+  }
   while (p < end) {
     uint32_t d, x, t = 0;
     if (!get_varint(p, end, d) || !get_varint(p, end, x)) return false;
@@ -958,8 +983,7 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   // So the heap is the page unless a match left out has the page's last score after rounding;
   // then (never seen on the scale corpus) the exhaustive path below answers.
   // Cost: O(n) varint decoding, the norms (and for facets the cards) of the blocks read.
-  r.one_word = q.phrases.size() == 1 && q.phrases[0].terms.size() == 1;
-  if (r.one_word && f.types.empty() && !dated && !fact_ids) {
+  if (q.phrases.size() == 1 && q.phrases[0].terms.size() == 1 && f.types.empty() && !dated && !fact_ids) {
     const std::string& t = q.phrases[0].terms[0];
     struct G {
       double g;
@@ -1064,6 +1088,7 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     }
     if (exact) {
       r.total = good;
+      r.word_matches = current;
       if (offset < page.size()) r.page.assign(page.begin() + static_cast<long>(offset), page.end());
       if (want_facets) r.facets = facets_of(nt, ny, nm, good);
       return r;
@@ -1254,6 +1279,7 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     double v = std::log((static_cast<double>(nrow) - n + 0.5) / (n + 0.5));
     idf[i] = v <= 0.0 ? 1e-6 : v;
   }
+  if (q.phrases.size() == 1 && q.phrases[0].terms.size() == 1) r.word_matches = static_cast<int64_t>(lists[0]->size());
   std::vector<AccelHit> matches;
   if (q.phrases.size() == 1) {
     matches.reserve(lists[0]->size());

@@ -138,7 +138,7 @@ struct AccelResult {
   bool used = false;             // false: the accelerator cannot answer exactly; ask FTS5
   std::vector<AccelHit> page;    // ranked hits [offset, offset + limit)
   int64_t total = 0;             // all matches passing the filters
-  bool one_word = false;         // the query was one word (FTS5 walks one doclist for it)
+  int64_t word_matches = -1;     // a query of one word: FTS5's matches of it, filters aside
   std::optional<AccelFacets> facets;
 };
 

@@ -1166,7 +1166,7 @@ Result<std::vector<Hit>> CorpusIndex::search(const Filter& f, const SearchOption
     std::vector<Hit> hits(acc->page.size());
     std::vector<bool> found(acc->page.size(), false);
     constexpr int64_t kOnePassMatches = 12500;
-    bool one_pass = acc->one_word && acc->page.size() > 1 && acc->total <= kOnePassMatches;
+    bool one_pass = acc->word_matches >= 0 && acc->word_matches <= kOnePassMatches && acc->page.size() > 1;
     if (one_pass) {
       std::unordered_map<int64_t, size_t> at;
       int64_t lo = acc->page[0].id, hi = lo;
