@@ -66,36 +66,11 @@ void encode(const std::vector<Entry>& es, std::string& out) {
   }
 }
 
-// get_varint with at least 5 readable bytes at p (no bounds checks; the one-byte case first:
-// most deltas and counts of a common word's entries are below 128). `bad` is set, as
-// get_varint returns false, when 5 bytes do not end the varint.
-inline uint32_t get_varint_fast(const unsigned char*& p, bool& bad) {
-  uint32_t v = *p++;
-  if (v < 0x80) return v;
-  v &= 0x7F;
-  for (int shift = 7; shift < 35; shift += 7) {
-    uint32_t c = *p++;
-    v |= (c & 0x7F) << shift;
-    if (c < 0x80) return v;
-  }
-  bad = true;
-  return v;
-}
-
 template <class F>
 bool decode(const void* data, int bytes, F&& fn) {
   const auto* p = static_cast<const unsigned char*>(data);
   const auto* end = p + bytes;
   uint32_t doc = 0;
-  // Entries with 15 bytes left (three varints of at most 5) need no bounds checks.
-  while (end - p >= 15) {
-    bool bad = false;
-    uint32_t d = get_varint_fast(p, bad), x = get_varint_fast(p, bad), t = 0;
-    if (x & 1) t = get_varint_fast(p, bad);
-    if (bad) return false;
-    doc += d;
-    fn(doc, t, x >> 1);
-  }
   while (p < end) {
     uint32_t d, x, t = 0;
     if (!get_varint(p, end, d) || !get_varint(p, end, x)) return false;
@@ -1019,6 +994,16 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     int rc;
     int lrc = SQLITE_OK;
     uint32_t block = 0xFFFFFFFFu;
+    // The current block's columns, and counters of a type no facet count (int64_t) can alias:
+    // the compiler keeps them in registers across the counts.
+    const uint32_t *bver = nullptr, *blen = nullptr, *boff = nullptr;
+    const uint16_t *btype = nullptr, *byear = nullptr, *bval = nullptr;
+    uint32_t n_current = 0, n_good = 0;
+    int64_t* const pnt = nt.data();
+    int64_t* const pny = ny.data();
+    int64_t* const pnm = nm.data();
+    const size_t tmax = nt.empty() ? 0 : nt.size() - 1, ymax = ny.empty() ? 0 : ny.size() - 1,
+                 mmax = nm.empty() ? 0 : nm.size() - 1;
     while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
       auto lo = static_cast<uint32_t>(sqlite3_column_int64(st.st, 0));
       auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
@@ -1027,24 +1012,29 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
         if ((doc >> kBlockShift) != block) {
           block = doc >> kBlockShift;
           if ((lrc = c.load_block(kNorms, block)) != SQLITE_OK) return;
-          if (want_facets && ((lrc = c.load_block(kCard, block)) != SQLITE_OK || (lrc = c.load_block(kMunis, block)) != SQLITE_OK))
-            return;
-        }
-        const uint32_t v = c.ver[doc];
-        if (v < lo || v > hi) return;  // stale or gone
-        ++current;
-        const uint32_t lw = c.len[doc];
-        if (!(lw & kOkBit)) return;
-        ++good;
-        if (want_facets) {
-          ++nt[std::min<size_t>(c.type[doc], nt.size() - 1)];
-          ++ny[std::min<size_t>(c.year[doc], ny.size() - 1)];
-          const auto& off = c.moff[doc >> kBlockShift];
-          if (!off.empty()) {
-            const auto& val = c.mval[doc >> kBlockShift];
-            uint32_t slot = doc & (kBlockSize - 1);
-            for (uint32_t j = off[slot]; j < off[slot + 1]; ++j) ++nm[std::min<size_t>(val[j], nm.size() - 1)];
+          const size_t base = static_cast<size_t>(block) * kBlockSize;
+          bver = &c.ver[base];
+          blen = &c.len[base];
+          if (want_facets) {
+            if ((lrc = c.load_block(kCard, block)) != SQLITE_OK || (lrc = c.load_block(kMunis, block)) != SQLITE_OK) return;
+            btype = &c.type[base];
+            byear = &c.year[base];
+            boff = c.moff[block].empty() ? nullptr : c.moff[block].data();
+            bval = c.mval[block].data();
           }
+        }
+        const uint32_t slot = doc & (kBlockSize - 1);
+        const uint32_t v = bver[slot];
+        if (v < lo || v > hi) return;  // stale or gone
+        ++n_current;
+        const uint32_t lw = blen[slot];
+        if (!(lw & kOkBit)) return;
+        ++n_good;
+        if (want_facets) {
+          ++pnt[std::min<size_t>(btype[slot], tmax)];
+          ++pny[std::min<size_t>(byear[slot], ymax)];
+          if (boff)
+            for (uint32_t j = boff[slot]; j < boff[slot + 1]; ++j) ++pnm[std::min<size_t>(bval[j], mmax)];
         }
         if (!end) return;
         const double freq = 4.0 * tt + 1.0 * tx;
@@ -1066,6 +1056,8 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
       if (!ok) return Error{"corrupt", "search accelerator: a damaged postings row (run 'sagsindeks check --reindex')"};
     }
     if (rc != SQLITE_DONE) return err(rc);
+    current = n_current;
+    good = n_good;
     const auto n = static_cast<double>(current);
     double idf = std::log((static_cast<double>(nrow) - n + 0.5) / (n + 0.5));
     idf = idf <= 0.0 ? 1e-6 : idf;
