@@ -1129,10 +1129,10 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
       if (std::find(terms.begin(), terms.end(), ph.terms[0]) == terms.end()) terms.push_back(ph.terms[0]);
     // The driver: the fewest postings (stale ones included; the row counts only, no blob read).
     size_t drive = 0;
+    int64_t best = -1;
     {
       Stmt st(db_, "SELECT coalesce(sum(n), 0) FROM search_postings WHERE term = ?");
       if (st.rc != SQLITE_OK) return err(st.rc);
-      int64_t best = -1;
       for (size_t i = 0; i < terms.size(); ++i) {
         st.reset();
         sqlite3_bind_text(st.st, 1, terms[i].data(), static_cast<int>(terms[i].size()), SQLITE_STATIC);
@@ -1148,6 +1148,8 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     for (size_t i = 0; i < terms.size(); ++i) {
       const std::string& t = terms[i];
       Raw& out = raw[t];
+      // At most the driver's entries are kept of any word: one allocation, no regrowth copies.
+      out.entries.reserve(static_cast<size_t>(std::max<int64_t>(best, 0)));
       int64_t& n = current_n[t];
       st.reset();
       sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
@@ -1177,19 +1179,25 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   } else
   {
     Stmt st(db_, "SELECT lo, hi, n, data FROM search_postings WHERE term = ?");
+    Stmt total(db_, "SELECT coalesce(sum(n), 0) FROM search_postings WHERE term = ?");  // row counts only
     if (st.rc != SQLITE_OK) return err(st.rc);
+    if (total.rc != SQLITE_OK) return err(total.rc);
     for (const auto& t : q.terms()) {
       if (raw.count(t)) continue;
       Raw& out = raw[t];
+      // Every entry of the word, stale ones included: one allocation, no regrowth copies (a
+      // common word's list was copied ~5 times growing, each copy new pages to fault in).
+      total.reset();
+      sqlite3_bind_text(total.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+      if (sqlite3_step(total.st) != SQLITE_ROW) return err(sqlite3_errcode(db_));
+      out.entries.reserve(static_cast<size_t>(std::max<int64_t>(0, sqlite3_column_int64(total.st, 0))));
       st.reset();
       sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
       int rc;
       while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
         auto lo = static_cast<uint32_t>(sqlite3_column_int64(st.st, 0));
         auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
-        auto n = static_cast<size_t>(std::max<int64_t>(0, sqlite3_column_int64(st.st, 2)));
         out.rows.emplace_back(out.entries.size(), lo, hi);
-        if (out.entries.empty()) out.entries.reserve(n * 2);  // grows geometrically past that
         uint32_t last_block = 0xFFFFFFFFu;
         bool ok = decode(sqlite3_column_blob(st.st, 3), sqlite3_column_bytes(st.st, 3),
                          [&](uint32_t doc, uint32_t tt, uint32_t tx) {
