@@ -756,16 +756,29 @@ std::optional<SimpleQuery> parse_simple_query(std::string_view q, DanishTokenize
 
 namespace {
 
-// The columns of the blocks a query touches, in arrays indexed by document id (blocks not read
-// stay zero: no document). Read with incremental blob I/O: one copy from the file's pages into
-// the array, where sqlite3_column_blob would assemble each block first and copy it again.
+// An array indexed by document id, left uninitialized: only the pages of the blocks a query
+// reads are ever touched (a zero-filled array of 200 000 ids cost ~200 page faults per column,
+// in every query, even one of a rare word).
+template <class T>
+struct IdArray {
+  std::unique_ptr<T[]> p;
+  void alloc(size_t n) { p.reset(new T[n]); }  // default-initialized: no writes
+  bool empty() const { return !p; }
+  T& operator[](size_t i) { return p[i]; }
+  const T& operator[](size_t i) const { return p[i]; }
+};
+
+// The columns of the blocks a query touches, in arrays indexed by document id (each block read
+// is filled, with zeros when it has no row: no document; blocks not read are never looked at).
+// Read with incremental blob I/O: one copy from the file's pages into the array, where
+// sqlite3_column_blob would assemble each block first and copy it again.
 struct Columns {
   sqlite3* db = nullptr;
   sqlite3_blob* blob = nullptr;
   uint32_t size = 0;  // ids [0, size)
-  std::vector<uint32_t> ver, len;  // len holds kOkBit
-  std::vector<uint16_t> type, year;
-  std::vector<uint32_t> date;
+  IdArray<uint32_t> ver, len;  // len holds kOkBit
+  IdArray<uint16_t> type, year;
+  IdArray<uint32_t> date;
   std::vector<std::vector<uint32_t>> moff;  // per block: offsets into mval[block]
   std::vector<std::vector<uint16_t>> mval;
   std::vector<uint8_t> loaded[4];  // per column, per block
@@ -774,72 +787,97 @@ struct Columns {
   ~Columns() {
     if (blob) sqlite3_blob_close(blob);
   }
-  // Reads column `col` of block `b` into buf; false with rc set on an error, true and an empty
-  // buf when the block has no row.
-  bool read(int col, uint32_t b, int& rc) {
+  // Opens the blob of column `col` of block `b`; false with rc SQLITE_OK when the block has no
+  // row, false with rc set on an error.
+  bool open(int col, uint32_t b, int& rc) {
     int64_t id = (static_cast<int64_t>(col) << 32) | b;
     rc = blob ? sqlite3_blob_reopen(blob, id) : sqlite3_blob_open(db, "main", "search_columns", "data", id, 0, &blob);
-    buf.clear();
-    if (rc != SQLITE_OK) {
-      // A missing row (SQLITE_ERROR) is a block without documents; the handle is spent either way.
-      if (blob) sqlite3_blob_close(blob);
-      blob = nullptr;
-      if (rc == SQLITE_ERROR) rc = SQLITE_OK;
-      return rc == SQLITE_OK;
+    if (rc == SQLITE_OK) return true;
+    // A missing row (SQLITE_ERROR) is a block without documents; the handle is spent either way.
+    if (blob) sqlite3_blob_close(blob);
+    blob = nullptr;
+    if (rc == SQLITE_ERROR) rc = SQLITE_OK;
+    return false;
+  }
+  // Where read() puts a block's column: kBlockSize values from each pointer (the offsets and
+  // codes of kMunis into the vectors; left empty when the block has none).
+  struct Dst {
+    uint32_t *ver = nullptr, *len = nullptr, *date = nullptr;
+    uint16_t *type = nullptr, *year = nullptr;
+    std::vector<uint32_t>* off = nullptr;
+    std::vector<uint16_t>* val = nullptr;
+  };
+  // Reads column `col` of block `b` into `d` (zeros for a block without a row). Returns an
+  // SQLite result code.
+  int read(int col, uint32_t b, const Dst& d) {
+    int rc;
+    bool found = open(col, b, rc);
+    if (rc != SQLITE_OK) return rc;
+    const int n = found ? sqlite3_blob_bytes(blob) : 0;
+    if (col == kNorms) {
+      if (!found) {
+        std::memset(d.ver, 0, kBlockSize * 4);
+        std::memset(d.len, 0, kBlockSize * 4);
+        return SQLITE_OK;
+      }
+      // Straight into ver and len: the two halves of the blob.
+      if (n != static_cast<int>(kBlockSize * 8)) return SQLITE_CORRUPT;
+      if ((rc = sqlite3_blob_read(blob, d.ver, kBlockSize * 4, 0)) != SQLITE_OK) return rc;
+      return sqlite3_blob_read(blob, d.len, kBlockSize * 4, kBlockSize * 4);
     }
-    buf.resize(static_cast<size_t>(sqlite3_blob_bytes(blob)));
-    rc = buf.empty() ? SQLITE_OK : sqlite3_blob_read(blob, buf.data(), static_cast<int>(buf.size()), 0);
-    return rc == SQLITE_OK;
+    if (col == kCard) {
+      if (!found) {
+        std::memset(d.type, 0, kBlockSize * 2);
+        std::memset(d.year, 0, kBlockSize * 2);
+        return SQLITE_OK;
+      }
+      if (n != static_cast<int>(kBlockSize * 5)) return SQLITE_CORRUPT;
+      if ((rc = sqlite3_blob_read(blob, d.type, kBlockSize * 2, kBlockSize)) != SQLITE_OK) return rc;
+      return sqlite3_blob_read(blob, d.year, kBlockSize * 2, kBlockSize * 3);
+    }
+    if (col == kDate) {
+      if (!found) {
+        std::memset(d.date, 0, kBlockSize * 4);
+        return SQLITE_OK;
+      }
+      if (n != static_cast<int>(kBlockSize * 4)) return SQLITE_CORRUPT;
+      return sqlite3_blob_read(blob, d.date, kBlockSize * 4, 0);
+    }
+    // kMunis: offsets, then codes.
+    d.off->clear();
+    d.val->clear();
+    if (!found || n == 0) return SQLITE_OK;
+    if (n < static_cast<int>((kBlockSize + 1) * 4)) return SQLITE_CORRUPT;
+    auto& off = *d.off;
+    off.resize(kBlockSize + 1);
+    if ((rc = sqlite3_blob_read(blob, off.data(), static_cast<int>(off.size() * 4), 0)) != SQLITE_OK) return rc;
+    size_t nv = (static_cast<size_t>(n) - off.size() * 4) / 2;
+    if (off[kBlockSize] > nv) return SQLITE_CORRUPT;
+    for (uint32_t i = 0; i < kBlockSize; ++i)
+      if (off[i] > off[i + 1]) return SQLITE_CORRUPT;
+    auto& val = *d.val;
+    val.resize(nv);
+    return nv ? sqlite3_blob_read(blob, val.data(), static_cast<int>(nv * 2), static_cast<int>(off.size() * 4)) : SQLITE_OK;
+  }
+  // Reads column `col` of block `b` into its arrays, once. Returns an SQLite result code.
+  int load_block(int col, uint32_t b) {
+    auto& done = loaded[col];
+    if (done.empty()) done.assign(size >> kBlockShift, 0);
+    if (b >= done.size() || done[b]) return SQLITE_OK;
+    done[b] = 1;
+    const size_t base = static_cast<size_t>(b) * kBlockSize;
+    Dst d;
+    if (col == kNorms) d.ver = &ver[base], d.len = &len[base];
+    else if (col == kCard) d.type = &type[base], d.year = &year[base];
+    else if (col == kDate) d.date = &date[base];
+    else d.off = &moff[b], d.val = &mval[b];
+    return read(col, b, d);
   }
   // Reads column `col` of every block flagged in `want` (by block) not read yet.
   int load(int col, const std::vector<uint8_t>& want) {
-    auto& done = loaded[col];
-    if (done.empty()) done.assign(want.size(), 0);
-    for (uint32_t b = 0; b < want.size(); ++b) {
-      if (!want[b] || done[b]) continue;
-      done[b] = 1;
-      int rc;
-      size_t base = static_cast<size_t>(b) * kBlockSize;
-      if (col == kNorms) {
-        // Straight into ver and len: the two halves of the blob.
-        int64_t id = (static_cast<int64_t>(col) << 32) | b;
-        rc = blob ? sqlite3_blob_reopen(blob, id) : sqlite3_blob_open(db, "main", "search_columns", "data", id, 0, &blob);
-        if (rc != SQLITE_OK) {
-          if (blob) sqlite3_blob_close(blob);
-          blob = nullptr;
-          if (rc == SQLITE_ERROR) continue;
-          return rc;
-        }
-        if (sqlite3_blob_bytes(blob) != static_cast<int>(kBlockSize * 8)) return SQLITE_CORRUPT;
-        if ((rc = sqlite3_blob_read(blob, &ver[base], kBlockSize * 4, 0)) != SQLITE_OK) return rc;
-        if ((rc = sqlite3_blob_read(blob, &len[base], kBlockSize * 4, kBlockSize * 4)) != SQLITE_OK) return rc;
-        continue;
-      }
-      if (!read(col, b, rc)) return rc;
-      if (buf.empty()) continue;
-      const unsigned char* p = buf.data();
-      size_t n = buf.size();
-      if (col == kCard) {
-        if (n != kBlockSize * 5) return SQLITE_CORRUPT;
-        std::memcpy(&type[base], p + kBlockSize, kBlockSize * 2);
-        std::memcpy(&year[base], p + kBlockSize * 3, kBlockSize * 2);
-      } else if (col == kDate) {
-        if (n != kBlockSize * 4) return SQLITE_CORRUPT;
-        std::memcpy(&date[base], p, kBlockSize * 4);
-      } else if (col == kMunis) {
-        if (n < (kBlockSize + 1) * 4) return SQLITE_CORRUPT;
-        auto& off = moff[b];
-        off.resize(kBlockSize + 1);
-        std::memcpy(off.data(), p, off.size() * 4);
-        size_t nv = (n - off.size() * 4) / 2;
-        if (off[kBlockSize] > nv) return SQLITE_CORRUPT;
-        for (uint32_t i = 0; i < kBlockSize; ++i)
-          if (off[i] > off[i + 1]) return SQLITE_CORRUPT;
-        auto& val = mval[b];
-        val.resize(nv);
-        std::memcpy(val.data(), p + off.size() * 4, nv * 2);
-      }
-    }
+    for (uint32_t b = 0; b < want.size(); ++b)
+      if (want[b])
+        if (int rc = load_block(col, b)) return rc;
     return SQLITE_OK;
   }
 };
@@ -921,14 +959,178 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     c.size = static_cast<uint32_t>((mb + 1) * kBlockSize);
   }
   const auto nblocks = static_cast<size_t>(c.size >> kBlockShift);
-  c.ver.assign(c.size, 0);
-  c.len.assign(c.size, 0);
+  c.ver.alloc(c.size);
+  c.len.alloc(c.size);
   r.used = true;
   if (nrow <= 0 || ntok < 0) {
     if (want_facets) r.facets = AccelFacets{};
     return r;
   }
   const double avgdl = static_cast<double>(ntok) / static_cast<double>(nrow);
+  // Facet lists from counts by code (code 0: none).
+  auto facets_of = [&](const std::vector<int64_t>& nt, const std::vector<int64_t>& ny, const std::vector<int64_t>& nm,
+                       int64_t total) {
+    AccelFacets fc;
+    fc.total = total;
+    auto out = [&](int kind, const std::vector<int64_t>& n, const char* none,
+                   std::vector<std::pair<std::string, int64_t>>& v) {
+      for (size_t code = 0; code < n.size(); ++code) {
+        if (!n[code]) continue;
+        if (code == 0) {
+          if (none) v.emplace_back(none, n[code]);
+        } else if (code < names[kind].size()) {
+          v.emplace_back(names[kind][code], n[code]);
+        }
+      }
+    };
+    out(kType, nt, "(none)", fc.types);
+    out(kYear, ny, "(undated)", fc.years);
+    out(kMunicipality, nm, nullptr, fc.municipalities);
+    return fc;
+  };
+  const double k1 = 1.2, b = 0.75;
+
+  // One word without filters (the most common query): one pass over its rows as they are read,
+  // no list of entries or matches. Each current entry is counted (n of the idf), each good one
+  // counted (total) and its cards tallied (facets), and the best offset + limit kept in a heap
+  // by the word's part of bm25, g = f × 2.2 / (f + 1.2 × (0.25 + 0.75 × |D| / avgdl)): the
+  // score is -(idf × g) with idf the same for every match, known after the pass, and a product
+  // by one positive number keeps the order of g (rounding can only make two scores equal).
+  // So the heap is the page unless a match left out has the page's last score after rounding;
+  // then (never seen on the scale corpus) the exhaustive path below answers.
+  // Cost: O(n) varint decoding, the norms (and for facets the cards) of the blocks read.
+  if (q.phrases.size() == 1 && q.phrases[0].terms.size() == 1 && f.types.empty() && !dated && !fact_ids) {
+    const std::string& t = q.phrases[0].terms[0];
+    struct G {
+      double g;
+      uint32_t id;
+    };
+    auto before = [](const G& a, const G& b) { return a.g > b.g || (a.g == b.g && a.id < b.id); };
+    const size_t end = limit > 0 ? offset + limit : 0;
+    std::vector<G> heap;  // the best `end`, worst on top
+    heap.reserve(std::min<size_t>(end, 1 << 16));
+    double out1 = -1.0, out2 = -1.0;  // the two best distinct g of the matches left out of the heap
+    auto leave = [&](double g) {
+      if (g > out1) {
+        out2 = out1;
+        out1 = g;
+      } else if (g < out1 && g > out2) {
+        out2 = g;
+      }
+    };
+    int64_t current = 0, good = 0;
+    std::vector<int64_t> nt, ny, nm;
+    if (want_facets) {
+      nt.assign(names[kType].size() + 1, 0);
+      ny.assign(names[kYear].size() + 1, 0);
+      nm.assign(names[kMunicipality].size() + 1, 0);
+    }
+    Stmt st(db_, "SELECT lo, hi, data FROM search_postings WHERE term = ?");
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+    int rc;
+    int lrc = SQLITE_OK;
+    uint32_t block = 0xFFFFFFFFu;
+    // The current block's columns, and counters of a type no facet count (int64_t) can alias:
+    // the compiler keeps them in registers across the counts.
+    std::vector<uint32_t> bufs(2 * kBlockSize), moff;
+    std::vector<uint16_t> cards(want_facets ? 2 * kBlockSize : 0), mval;
+    const uint32_t *const bver = bufs.data(), *const blen = bufs.data() + kBlockSize, *boff = nullptr;
+    const uint16_t *const btype = cards.data(), *const byear = cards.data() + kBlockSize, *bval = nullptr;
+    uint32_t n_current = 0, n_good = 0;
+    int64_t* const pnt = nt.data();
+    int64_t* const pny = ny.data();
+    int64_t* const pnm = nm.data();
+    const size_t tmax = nt.empty() ? 0 : nt.size() - 1, ymax = ny.empty() ? 0 : ny.size() - 1,
+                 mmax = nm.empty() ? 0 : nm.size() - 1;
+    while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+      auto lo = static_cast<uint32_t>(sqlite3_column_int64(st.st, 0));
+      auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
+      bool ok = decode(sqlite3_column_blob(st.st, 2), sqlite3_column_bytes(st.st, 2), [&](uint32_t doc, uint32_t tt, uint32_t tx) {
+        if (doc >= c.size || lrc != SQLITE_OK) return;  // past the last block: no such document
+        if ((doc >> kBlockShift) != block) {
+          // One block's columns at a time in buffers reused from block to block: the pages of
+          // one block's worth of arrays are touched, not those of arrays for every id (~1 000
+          // page faults fewer a query). A block met again (rows out of id order after
+          // replacements) is read again.
+          block = doc >> kBlockShift;
+          Columns::Dst d;
+          d.ver = bufs.data();
+          d.len = bufs.data() + kBlockSize;
+          if ((lrc = c.read(kNorms, block, d)) != SQLITE_OK) return;
+          if (want_facets) {
+            d.type = cards.data();
+            d.year = cards.data() + kBlockSize;
+            d.off = &moff;
+            d.val = &mval;
+            if ((lrc = c.read(kCard, block, d)) != SQLITE_OK || (lrc = c.read(kMunis, block, d)) != SQLITE_OK) return;
+            boff = moff.empty() ? nullptr : moff.data();
+            bval = mval.data();
+          }
+        }
+        const uint32_t slot = doc & (kBlockSize - 1);
+        const uint32_t v = bver[slot];
+        if (v < lo || v > hi) return;  // stale or gone
+        ++n_current;
+        const uint32_t lw = blen[slot];
+        if (!(lw & kOkBit)) return;
+        ++n_good;
+        if (want_facets) {
+          ++pnt[std::min<size_t>(btype[slot], tmax)];
+          ++pny[std::min<size_t>(byear[slot], ymax)];
+          if (boff)
+            for (uint32_t j = boff[slot]; j < boff[slot + 1]; ++j) ++pnm[std::min<size_t>(bval[j], mmax)];
+        }
+        if (!end) return;
+        const double freq = 4.0 * tt + 1.0 * tx;
+        const double D = static_cast<double>(lw & ~kOkBit);
+        const G x{(freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * D / avgdl)), doc};
+        if (heap.size() < end) {
+          heap.push_back(x);
+          std::push_heap(heap.begin(), heap.end(), before);
+        } else if (before(x, heap.front())) {
+          leave(heap.front().g);
+          std::pop_heap(heap.begin(), heap.end(), before);
+          heap.back() = x;
+          std::push_heap(heap.begin(), heap.end(), before);
+        } else {
+          leave(x.g);
+        }
+      });
+      if (lrc != SQLITE_OK) return err(lrc);
+      if (!ok) return Error{"corrupt", "search accelerator: a damaged postings row (run 'sagsindeks check --reindex')"};
+    }
+    if (rc != SQLITE_DONE) return err(rc);
+    current = n_current;
+    good = n_good;
+    const auto n = static_cast<double>(current);
+    double idf = std::log((static_cast<double>(nrow) - n + 0.5) / (n + 0.5));
+    idf = idf <= 0.0 ? 1e-6 : idf;
+    auto score = [&](double g) { return -(0.0 + idf * g); };
+    std::vector<AccelHit> page;
+    page.reserve(heap.size());
+    for (const auto& x : heap) page.push_back({x.id, score(x.g)});
+    auto better = [](const AccelHit& a, const AccelHit& b) { return a.score < b.score || (a.score == b.score && a.id < b.id); };
+    std::sort(page.begin(), page.end(), better);
+    // The page's last score class must hold the lowest ids of all matches of that score. The
+    // heap ordered ties of g by id, so that holds unless rounding gave that score to a g other
+    // than the heap's least: a match left out of a smaller g, or one kept of a larger g.
+    bool exact = end == 0 || page.size() < end;
+    if (!exact) {
+      double g_min = heap.front().g;  // the worst kept
+      double below = out1 < g_min ? out1 : out2;  // the best g left out below it
+      exact = below < 0.0 || score(below) > page.back().score;
+      for (const auto& x : heap)
+        if (x.g != g_min && score(x.g) == page.back().score) exact = false;
+    }
+    if (exact) {
+      r.total = good;
+      r.word_matches = current;
+      if (offset < page.size()) r.page.assign(page.begin() + static_cast<long>(offset), page.end());
+      if (want_facets) r.facets = facets_of(nt, ny, nm, good);
+      return r;
+    }
+  }
 
   // Postings of each term, decoded with their rows' generation ranges; then the norms of the
   // blocks they touch; then the current entries only, straight into what the phrases need:
@@ -939,21 +1141,88 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   };
   std::unordered_map<std::string, Raw> raw;
   std::vector<uint8_t> want(nblocks, 0);
+  // Words only (no phrase of several): the current entries of the word with the fewest
+  // postings, then the other words' rows streamed, each entry checked against those documents
+  // (a bitmap) and kept only when it is one: the long lists of common words ("på", "om") are
+  // decoded but never stored. n(t) of each word is counted on the way.
+  std::unordered_map<std::string, int64_t> current_n;  // filled when streamed
+  bool words_only = q.phrases.size() > 1;
+  for (const auto& ph : q.phrases) words_only = words_only && ph.terms.size() == 1;
+  if (words_only) {
+    std::vector<std::string> terms;
+    for (const auto& ph : q.phrases)
+      if (std::find(terms.begin(), terms.end(), ph.terms[0]) == terms.end()) terms.push_back(ph.terms[0]);
+    // The driver: the fewest postings (stale ones included; the row counts only, no blob read).
+    size_t drive = 0;
+    int64_t best = -1;
+    {
+      Stmt st(db_, "SELECT coalesce(sum(n), 0) FROM search_postings WHERE term = ?");
+      if (st.rc != SQLITE_OK) return err(st.rc);
+      for (size_t i = 0; i < terms.size(); ++i) {
+        st.reset();
+        sqlite3_bind_text(st.st, 1, terms[i].data(), static_cast<int>(terms[i].size()), SQLITE_STATIC);
+        if (sqlite3_step(st.st) != SQLITE_ROW) return err(sqlite3_errcode(db_));
+        int64_t n = sqlite3_column_int64(st.st, 0);
+        if (best < 0 || n < best) best = n, drive = i;
+      }
+    }
+    std::swap(terms[0], terms[drive]);
+    Stmt st(db_, "SELECT lo, hi, data FROM search_postings WHERE term = ?");
+    if (st.rc != SQLITE_OK) return err(st.rc);
+    std::vector<uint64_t> cand((c.size + 63) / 64, 0);
+    for (size_t i = 0; i < terms.size(); ++i) {
+      const std::string& t = terms[i];
+      Raw& out = raw[t];
+      // At most the driver's entries are kept of any word: one allocation, no regrowth copies.
+      out.entries.reserve(static_cast<size_t>(std::max<int64_t>(best, 0)));
+      int64_t& n = current_n[t];
+      st.reset();
+      sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+      int rc, lrc = SQLITE_OK;
+      uint32_t block = 0xFFFFFFFFu;
+      while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
+        auto lo = static_cast<uint32_t>(sqlite3_column_int64(st.st, 0));
+        auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
+        bool ok = decode(sqlite3_column_blob(st.st, 2), sqlite3_column_bytes(st.st, 2), [&](uint32_t doc, uint32_t tt, uint32_t tx) {
+          if (doc >= c.size || lrc != SQLITE_OK) return;  // past the last block: no such document
+          if ((doc >> kBlockShift) != block && (lrc = c.load_block(kNorms, block = doc >> kBlockShift)) != SQLITE_OK) return;
+          const uint32_t v = c.ver[doc];
+          if (v < lo || v > hi) return;  // stale or gone
+          ++n;
+          if (i == 0) {
+            cand[doc >> 6] |= uint64_t{1} << (doc & 63);
+            out.entries.push_back({doc, tt, tx});
+          } else if (cand[doc >> 6] >> (doc & 63) & 1) {
+            out.entries.push_back({doc, tt, tx});
+          }
+        });
+        if (lrc != SQLITE_OK) return err(lrc);
+        if (!ok) return Error{"corrupt", "search accelerator: a damaged postings row (run 'sagsindeks check --reindex')"};
+      }
+      if (rc != SQLITE_DONE) return err(rc);
+    }
+  } else
   {
     Stmt st(db_, "SELECT lo, hi, n, data FROM search_postings WHERE term = ?");
+    Stmt total(db_, "SELECT coalesce(sum(n), 0) FROM search_postings WHERE term = ?");  // row counts only
     if (st.rc != SQLITE_OK) return err(st.rc);
+    if (total.rc != SQLITE_OK) return err(total.rc);
     for (const auto& t : q.terms()) {
       if (raw.count(t)) continue;
       Raw& out = raw[t];
+      // Every entry of the word, stale ones included: one allocation, no regrowth copies (a
+      // common word's list was copied ~5 times growing, each copy new pages to fault in).
+      total.reset();
+      sqlite3_bind_text(total.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
+      if (sqlite3_step(total.st) != SQLITE_ROW) return err(sqlite3_errcode(db_));
+      out.entries.reserve(static_cast<size_t>(std::max<int64_t>(0, sqlite3_column_int64(total.st, 0))));
       st.reset();
       sqlite3_bind_text(st.st, 1, t.data(), static_cast<int>(t.size()), SQLITE_STATIC);
       int rc;
       while ((rc = sqlite3_step(st.st)) == SQLITE_ROW) {
         auto lo = static_cast<uint32_t>(sqlite3_column_int64(st.st, 0));
         auto hi = static_cast<uint32_t>(sqlite3_column_int64(st.st, 1));
-        auto n = static_cast<size_t>(std::max<int64_t>(0, sqlite3_column_int64(st.st, 2)));
         out.rows.emplace_back(out.entries.size(), lo, hi);
-        if (out.entries.empty()) out.entries.reserve(n * 2);  // grows geometrically past that
         uint32_t last_block = 0xFFFFFFFFu;
         bool ok = decode(sqlite3_column_blob(st.st, 3), sqlite3_column_bytes(st.st, 3),
                          [&](uint32_t doc, uint32_t tt, uint32_t tx) {
@@ -970,8 +1239,8 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   // Current entries only, filtered in place; f(t, D) = 4 × tt + tx where needed.
   auto by_doc = [](const auto& a, const auto& b) { return a.doc < b.doc; };
   for (auto& [t, rw] : raw) {
-    const uint32_t* ver = c.ver.data();
-    size_t kept = 0;
+    const auto& ver = c.ver;
+    size_t kept = words_only ? rw.entries.size() : 0;  // streamed: current already
     for (size_t k = 0; k < rw.rows.size(); ++k) {
       auto [first, lo, hi] = rw.rows[k];
       size_t end = k + 1 < rw.rows.size() ? std::get<0>(rw.rows[k + 1]) : rw.entries.size();
@@ -1043,17 +1312,17 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
   }
 
   // Scores, in query order as FTS5 sums them; a document matches when every phrase holds it.
-  const double k1 = 1.2, b = 0.75;
   auto term_score = [&](double idf, double freq, uint32_t doc) {
     double D = static_cast<double>(c.len[doc] & ~kOkBit);
     return idf * ((freq * (k1 + 1.0)) / (freq + k1 * (1 - b + b * D / avgdl)));
   };
   std::vector<double> idf(q.phrases.size());
   for (size_t i = 0; i < q.phrases.size(); ++i) {
-    auto n = static_cast<double>(lists[i]->size());
+    auto n = static_cast<double>(words_only ? current_n[q.phrases[i].terms[0]] : static_cast<int64_t>(lists[i]->size()));
     double v = std::log((static_cast<double>(nrow) - n + 0.5) / (n + 0.5));
     idf[i] = v <= 0.0 ? 1e-6 : v;
   }
+  if (q.phrases.size() == 1 && q.phrases[0].terms.size() == 1) r.word_matches = static_cast<int64_t>(lists[0]->size());
   std::vector<AccelHit> matches;
   if (q.phrases.size() == 1) {
     matches.reserve(lists[0]->size());
@@ -1084,39 +1353,75 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
       matches.push_back({p.doc, -score});
     }
   }
-  // The exact score of one match, f of every phrase from FTS5 (sagsindeks_freqs: bm25's own
-  // count), for the candidates of a query with phrases. ~0.05 ms a row (a seek per term).
-  Stmt exact(db_, "SELECT sagsindeks_freqs(documents_fts, 4.0, 1.0) FROM documents_fts WHERE documents_fts MATCH ? "
-                  "AND rowid = ?");
-  std::string whole;
-  for (const auto& ph : q.phrases) whole += (whole.empty() ? "" : " ") + ph.fts;
+  // The exact score of one match, for the candidates of a query with phrases: f of every
+  // phrase counted in the document's own tokens (the tokenizer FTS5 indexed it with, document
+  // mode: a phrase occurs at position i when each of its words is one of the tokens at i + j,
+  // stem or colocated surface, within one column; each occurrence adds its column's weight),
+  // which is what FTS5's instances give bm25. Asking FTS5 instead (sagsindeks_freqs with MATCH
+  // and rowid = ?) stepped the words' doclists from their start, in every segment: ~0.6 M
+  // instructions a candidate for "kære borgmester" on 200 000 documents, against ~0.1 M here.
+  // A document without an occurrence means FTS5 and the postings disagree: SQLITE_CORRUPT.
+  std::vector<std::string> uterms;
+  std::vector<std::vector<uint32_t>> phrase_ids(q.phrases.size());
+  for (size_t i = 0; i < q.phrases.size(); ++i)
+    for (const auto& t : q.phrases[i].terms) {
+      auto it = std::find(uterms.begin(), uterms.end(), t);
+      phrase_ids[i].push_back(static_cast<uint32_t>(it - uterms.begin()));
+      if (it == uterms.end()) uterms.push_back(t);
+    }
+  Stmt doc_text(db_, "SELECT title, text FROM documents WHERE id = ?");
+  std::unique_ptr<DanishTokenizer> own_tok;
+  std::vector<uint64_t> masks;  // per position: which query words are among its tokens
   auto exact_score = [&](uint32_t doc, double& out) -> int {
-    exact.reset();
-    sqlite3_bind_text(exact.st, 1, whole.data(), static_cast<int>(whole.size()), SQLITE_STATIC);
-    sqlite3_bind_int64(exact.st, 2, doc);
-    int rc = sqlite3_step(exact.st);
+    if (uterms.size() > 64) return SQLITE_CORRUPT;  // (not a query anyone types) FTS5 answers
+    if (!tok_ && !own_tok) own_tok = std::make_unique<DanishTokenizer>();
+    DanishTokenizer& tk = tok_ ? *tok_ : *own_tok;
+    doc_text.reset();
+    sqlite3_bind_int64(doc_text.st, 1, doc);
+    int rc = sqlite3_step(doc_text.st);
     if (rc != SQLITE_ROW) return rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
-    if (static_cast<size_t>(sqlite3_column_bytes(exact.st, 0)) != q.phrases.size() * sizeof(double)) return SQLITE_CORRUPT;
-    std::vector<double> fr(q.phrases.size());
-    std::memcpy(fr.data(), sqlite3_column_blob(exact.st, 0), fr.size() * sizeof(double));
+    std::vector<double> fr(q.phrases.size(), 0.0);
+    for (int col = 0; col < 2; ++col) {
+      const double weight = col == 0 ? 4.0 : 1.0;  // bm25(documents_fts, 4.0, 1.0)
+      const auto* txt = reinterpret_cast<const char*>(sqlite3_column_text(doc_text.st, col));
+      if (!txt) continue;
+      std::string_view text(txt, static_cast<size_t>(sqlite3_column_bytes(doc_text.st, col)));
+      masks.clear();
+      tk.tokenize(text, TokenMode::document, [&](const Token& k) {
+        if (!k.colocated || masks.empty()) masks.push_back(0);
+        for (size_t u = 0; u < uterms.size(); ++u)
+          if (k.text == uterms[u]) masks.back() |= uint64_t{1} << u;
+        return 0;
+      });
+      for (size_t p = 0; p < q.phrases.size(); ++p) {
+        const auto& ids = phrase_ids[p];
+        for (size_t i = 0; i + ids.size() <= masks.size(); ++i) {
+          bool all = true;
+          for (size_t j = 0; j < ids.size() && all; ++j) all = (masks[i + j] >> ids[j]) & 1;
+          if (all) fr[p] += weight;
+        }
+      }
+    }
+    for (double x : fr)
+      if (x == 0.0) return SQLITE_CORRUPT;
     double score = 0.0;
     for (size_t i = 0; i < fr.size(); ++i) score += term_score(idf[i], fr[i], doc);
     out = -1.0 * score;
     return SQLITE_OK;
   };
-  if (bounded && exact.rc != SQLITE_OK) return err(exact.rc);
+  if (bounded && doc_text.rc != SQLITE_OK) return err(doc_text.rc);
 
   // Filters: ok (in the norms), then cards, dates and facts as asked.
   bool carded = !f.types.empty() || want_facets;
   std::vector<uint8_t> hit_blocks(nblocks, 0);
   for (const auto& m : matches) hit_blocks[static_cast<size_t>(m.id) >> kBlockShift] = 1;
   if (carded) {
-    c.type.assign(c.size, 0);
-    c.year.assign(c.size, 0);
+    c.type.alloc(c.size);
+    c.year.alloc(c.size);
     if (int rc = c.load(kCard, hit_blocks)) return err(rc);
   }
   if (dated) {
-    c.date.assign(c.size, 0);
+    c.date.alloc(c.size);
     if (int rc = c.load(kDate, hit_blocks)) return err(rc);
   }
   std::vector<uint8_t> allowed;  // from fact filters, when any
@@ -1156,23 +1461,7 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
       uint32_t slot = d & (kBlockSize - 1);
       for (uint32_t j = off[slot]; j < off[slot + 1]; ++j) ++nm[std::min<size_t>(val[j], nm.size() - 1)];
     }
-    AccelFacets fc;
-    fc.total = r.total;
-    auto out = [&](int kind, const std::vector<int64_t>& n, const char* none,
-                   std::vector<std::pair<std::string, int64_t>>& v) {
-      for (size_t code = 0; code < n.size(); ++code) {
-        if (!n[code]) continue;
-        if (code == 0) {
-          if (none) v.emplace_back(none, n[code]);
-        } else if (code < names[kind].size()) {
-          v.emplace_back(names[kind][code], n[code]);
-        }
-      }
-    };
-    out(kType, nt, "(none)", fc.types);
-    out(kYear, ny, "(undated)", fc.years);
-    out(kMunicipality, nm, nullptr, fc.municipalities);
-    r.facets = std::move(fc);
+    r.facets = facets_of(nt, ny, nm, r.total);
   }
 
   auto better = [](const AccelHit& a, const AccelHit& b) { return a.score < b.score || (a.score == b.score && a.id < b.id); };

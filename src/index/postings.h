@@ -142,6 +142,7 @@ struct AccelResult {
   bool used = false;             // false: the accelerator cannot answer exactly; ask FTS5
   std::vector<AccelHit> page;    // ranked hits [offset, offset + limit)
   int64_t total = 0;             // all matches passing the filters
+  int64_t word_matches = -1;     // a query of one word: FTS5's matches of it, filters aside
   std::optional<AccelFacets> facets;
 };
 
@@ -155,13 +156,14 @@ struct AccelResult {
 // A word's f and n come from the postings. A phrase of several words needs positions, which the
 // postings do not keep: its matches (and so n) come from FTS5 (rowids only, ~60 ns a match, no
 // bm25), f is bounded above by the postings (4 × min title count + min text count of its
-// words), the candidates are ranked by that bound, and the exact f is asked of FTS5
-// (sagsindeks_freqs, one row at a time) for candidates in that order until no bound can beat
-// the page: the same page as bm25 over every match, at the cost of a few rows.
+// words), the candidates are ranked by that bound, and the exact f is counted in the
+// candidates' own tokens (the indexing tokenizer's, as FTS5's instances) in that order until no
+// bound can beat the page: the same page as bm25 over every match, at the cost of a few rows.
 // Cost: O(N) for the norms plus O(Σ n(t)) for the postings; facets add O(N) for the cards.
 class Accelerator {
  public:
-  explicit Accelerator(sqlite3* db) : db_(db) {}
+  // `tok`: a tokenizer to use for exact phrase counts (made on demand when null; ~0.3 ms).
+  explicit Accelerator(sqlite3* db, DanishTokenizer* tok = nullptr) : db_(db), tok_(tok) {}
   // `filter.text` is ignored (q is the text); the fact filters (municipality, mayor, ...) come
   // evaluated as `fact_ids` (the documents passing all of them; null: none given). Filters the
   // accelerator cannot evaluate (--path, --errors, a date bound or stored date not YYYY-MM-DD)
@@ -171,6 +173,7 @@ class Accelerator {
 
  private:
   sqlite3* db_;
+  DanishTokenizer* tok_;
 };
 
 }  // namespace sagsindeks

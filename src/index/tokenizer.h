@@ -15,6 +15,9 @@
 //   query     every word gives its stem only (kommunerne → kommun finds kommune, kommunen, ...).
 //   prefix    the lower-cased surface form, unstemmed: `frikommune*` matches the surfaces
 //             frikommuner, frikommunerne, ... and any stem that begins with it.
+//   positions every word gives one token, its text the input bytes as they are (no folding, no
+//             stemming): the same positions and offsets as the other modes, for FTS5's auxiliary
+//             functions (snippet, highlight), which read nothing else of a token (detail=full).
 // Cost: one BreakIterator and one stemmer per DanishTokenizer (a few hundred µs to create), and
 // a cache of stems (at most 65 536 word forms); none is thread-safe, so each thread or SQLite
 // connection has its own. Plain Latin-1 text is segmented without ICU (see Segmenter).
@@ -32,7 +35,7 @@ namespace sagsindeks {
 inline constexpr int kTokenizerVersion = 1;
 inline constexpr const char* kTokenizerName = "sagsindeks_da";
 
-enum class TokenMode { document, query, prefix };
+enum class TokenMode { document, query, prefix, positions };
 
 struct Token {
   std::string_view text;  // lower-cased, stemmed unless mode is prefix or colocated

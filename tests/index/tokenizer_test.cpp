@@ -233,3 +233,30 @@ TEST(Tokenizer, ReplayedTokensAreTheTokenizers) {
   ASSERT_EQ(v.size(), 2u);
   EXPECT_EQ(v[0], "abc|x|0");
 }
+
+// Issue 5: FTS5's auxiliary functions (snippet, highlight) tokenize in `positions` mode, which
+// skips folding and stemming; they read only positions and offsets, which must be those of the
+// indexed (non-colocated) tokens, word for word, on hostile input and on the corpus.
+TEST(Tokenizer, Issue5_PositionsModeHasTheIndexedPositionsAndOffsets) {
+  auto same = [](const std::string& s, const std::string& what) {
+    std::vector<Tok> doc;
+    for (const auto& k : toks(s, TokenMode::document))
+      if (!k.colocated) doc.push_back(k);
+    auto pos = toks(s, TokenMode::positions);
+    ASSERT_EQ(pos.size(), doc.size()) << what;
+    for (size_t i = 0; i < pos.size(); ++i) {
+      EXPECT_EQ(pos[i].begin, doc[i].begin) << what << " token " << i;
+      EXPECT_EQ(pos[i].end, doc[i].end) << what << " token " << i;
+      EXPECT_FALSE(pos[i].colocated) << what;
+      EXPECT_EQ(pos[i].text, s.substr(static_cast<size_t>(pos[i].begin), static_cast<size_t>(pos[i].end - pos[i].begin)));
+    }
+  };
+  same("Kommunernes ÆRØ-borgmester 2020-11222 j.nr. " + std::string(300, 'x') + " slut", "long word");
+  same(std::string("\xff\xfe ok \xc3 \xe2\x82 slut \xc3\x28 \xc3 日本語 a😀b ŠKODA"), "hostile");
+  for (const char* sub : {"corpus/seeds/docs", "corpus/dev/docs"})
+    for (const auto& e : std::filesystem::directory_iterator(std::string(SAGSINDEKS_SOURCE_DIR) + "/" + sub)) {
+      if (!e.is_regular_file()) continue;
+      std::ifstream in(e.path(), std::ios::binary);
+      same(std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()), e.path().filename().string());
+    }
+}
