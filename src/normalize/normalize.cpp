@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include <unicode/normalizer2.h>
@@ -71,6 +72,49 @@ struct Tick {
   uint32_t n = 0;
   bool expired() { return (++n & 0xFFFF) == 0 && deadline_expired(); }
 };
+
+// Eight bytes at a time (SWAR, as map_utf8): the length of the prefix of p[0, n) whose bytes all
+// pass a byte test that `good` evaluates for eight bytes at once, setting the high bit of each
+// byte lane that passes. Little-endian word order finds the first failing lane by trailing zeros;
+// elsewhere the words are only used to skip.
+template <class Good, class One>
+size_t prefix_run(const char* p, size_t n, Good good, One one) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + k, 8);
+    const uint64_t ok = good(w) & kHigh;
+    if (ok != kHigh) {
+      if constexpr (std::endian::native == std::endian::little) return k + std::countr_zero(~ok & kHigh) / 8;
+      break;
+    }
+  }
+  while (k < n && one(static_cast<unsigned char>(p[k]))) ++k;
+  return k;
+}
+
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+
+// Leading ASCII lower-case letters: a lane passes when it is below 0x80, its low seven bits are
+// 'a' or above (adding 0x80 - 'a' sets the high bit) and not above 'z' (adding 0x80 - 'z' - 1
+// does not); no lane carries into the next.
+size_t lower_ascii_run(const char* p, size_t n) {
+  return prefix_run(
+      p, n,
+      [](uint64_t w) {
+        const uint64_t low = w & ~(0x80 * kOnes);
+        return (low + (0x80 - 'a') * kOnes) & ~(low + (0x80 - 'z' - 1) * kOnes) & ~w;
+      },
+      [](unsigned char b) { return b - 'a' < 26u; });
+}
+
+// Leading bytes above 0x20 (no space, line break or other control byte).
+size_t above_space_run(const char* p, size_t n) {
+  return prefix_run(
+      p, n, [](uint64_t w) { return ((w & ~(0x80 * kOnes)) + (0x80 - 0x21) * kOnes) | w; },
+      [](unsigned char b) { return b > 0x20; });
+}
 
 // The code-point map straight on UTF-8 for a chunk in NFC (nearly every letter): no UTF-16
 // round trip, and ASCII bytes are copied in runs. The chunk is known to be in NFC as it is read:
@@ -210,7 +254,9 @@ void tidy_lines(std::string_view s, std::string& out) {
     }
     size_t j = i;
     while (j < n) {
-      if (!is_space(s[j])) ++j;
+      j += above_space_run(s.data() + j, n - j);
+      if (j == n) break;
+      if (!is_space(s[j])) ++j;  // a control byte that is no space (map_characters leaves none)
       else if (s[j] == ' ' && j + 1 < n && !is_space(s[j + 1])) j += 2;  // a single space inside
       else break;
     }
@@ -337,12 +383,13 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
     const auto b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {
       if (b - 'a' < 26u) {
-        // An ASCII lower-case letter not after digits, and the rest of its run: a tight loop (the
-        // general one cost 17 instructions a byte).
+        // An ASCII lower-case letter not after digits, and the rest of its run, eight bytes at a
+        // time (the general path cost 17 instructions a byte).
         if (digit_run < 2) {
           if (!in_word) word_begin = i, lower_run = 0;
           ++lower_run, upper_run = 0, digit_run = 0, in_word = true, ++i;
-          while (i < s.size() && static_cast<unsigned char>(s[i] - 'a') < 26u) ++lower_run, ++i;
+          const size_t k = lower_ascii_run(s.data() + i, s.size() - i);
+          lower_run += k, i += k;
           continue;
         }
       } else if (b - 'A' < 26u) {
@@ -373,7 +420,8 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
       // æ, ø, å and the other Latin-1 lower-case letters (U+00E0-U+00FF but ÷) as ASCII ones.
       if (!in_word) word_begin = i, lower_run = 0;
       ++lower_run, upper_run = 0, digit_run = 0, in_word = true, i += 2;
-      while (i < s.size() && static_cast<unsigned char>(s[i] - 'a') < 26u) ++lower_run, ++i;
+      const size_t k = lower_ascii_run(s.data() + i, s.size() - i);
+      lower_run += k, i += k;
       continue;
     }
     size_t start = i;
