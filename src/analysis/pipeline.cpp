@@ -59,12 +59,12 @@ Result<std::shared_ptr<const Resources>> Resources::load(const ResourceOptions& 
 }
 
 Result<Document> prepare(const std::string& bytes, SourceInfo source, const Resources& r, const PrepareOptions& o) {
-  auto dec = decode_text(bytes, o.encoding);
+  auto dec = decode_text(bytes, o.encoding, /*copy=*/false);
   if (!dec.ok()) return dec.error();
   Document doc;
   source.encoding = dec->encoding;
   doc.source = std::move(source);
-  doc.text = normalize_text(dec->utf8, r.speller.get());
+  doc.text = normalize_text(dec->is_input ? std::string_view(bytes) : std::string_view(dec->utf8), r.speller.get());
   if (doc.text.empty()) return Error{"empty", "no text: the file holds only white space"};
   return doc;
 }
