@@ -2,7 +2,11 @@
 #include "analysis/pipeline.h"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
+#include <memory>
+#include <vector>
 #include <optional>
 
 #include "core/text.h"
@@ -55,12 +59,12 @@ Result<std::shared_ptr<const Resources>> Resources::load(const ResourceOptions& 
 }
 
 Result<Document> prepare(const std::string& bytes, SourceInfo source, const Resources& r, const PrepareOptions& o) {
-  auto dec = decode_text(bytes, o.encoding);
+  auto dec = decode_text(bytes, o.encoding, /*copy=*/false);
   if (!dec.ok()) return dec.error();
   Document doc;
   source.encoding = dec->encoding;
   doc.source = std::move(source);
-  doc.text = normalize_text(dec->utf8, r.speller.get());
+  doc.text = normalize_text(dec->is_input ? std::string_view(bytes) : std::string_view(dec->utf8), r.speller.get());
   if (doc.text.empty()) return Error{"empty", "no text: the file holds only white space"};
   return doc;
 }
@@ -151,113 +155,190 @@ namespace {
 // keys here are distinct by construction.
 // The vector is sized for `members` up front: growing it copies every member's key (a const
 // string in the pair cannot be moved).
+template <class J>
 struct Obj {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  explicit Obj(size_t members = 8) {
-    static_cast<nlohmann::ordered_json::object_t::Container&>(j.get_ref<nlohmann::ordered_json::object_t&>()).reserve(members);
+  J j = J::object();
+  explicit Obj(size_t members = 8) { container().reserve(members); }
+  typename J::object_t::Container& container() {
+    return static_cast<typename J::object_t::Container&>(j.template get_ref<typename J::object_t&>());
   }
   template <class V>
   Obj& operator()(const char* key, V&& v) {
-    auto& members = static_cast<nlohmann::ordered_json::object_t::Container&>(
-        j.get_ref<nlohmann::ordered_json::object_t&>());
-    members.emplace_back(key, nlohmann::ordered_json(std::forward<V>(v)));
+    container().emplace_back(key, J(std::forward<V>(v)));
     return *this;
   }
 };
 
-nlohmann::ordered_json source_json(const SourceInfo& s) {
-  Obj j;
+template <class J>
+J source_json(const SourceInfo& s) {
+  Obj<J> j;
   j("path", s.path)("sha256", s.sha256)("bytes", s.bytes)("format", s.format)("encoding", s.encoding);
   if (s.ocr) j("ocr", true)("ocr_confidence", s.ocr_confidence);
   if (s.part) {
     const PartInfo& p = *s.part;
-    j("part", std::move(Obj()("id", p.id)(
-                           "parent", p.parent.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.parent))(
+    j("part", std::move(Obj<J>()("id", p.id)("parent", p.parent.empty() ? J(nullptr) : J(p.parent))(
                            "position", p.position)("name", p.name)("content_type", p.content_type)(
                            "file_sha256", p.file_sha256).j));
   }
   return std::move(j.j);
 }
+
+// The record as a JSON value of type J (ordered_json, or the arena-allocated RecordJson below).
+template <class J>
+J record_json(const Document& doc, const Analysis& a, bool with_text) {
+  text::CodePointIndex cp(doc.text);
+  auto span = [&](Span s) {
+    J r = J::array();
+    r.template get_ref<typename J::array_t&>().reserve(2);
+    r.push_back(cp(s.begin));
+    r.push_back(cp(s.end));
+    return r;
+  };
+  auto muni = [](const Municipality& m) { return std::move(Obj<J>(2)("code", m.code)("name", m.name).j); };
+  auto list = [](size_t n) {
+    J r = J::array();
+    r.template get_ref<typename J::array_t&>().reserve(n);
+    return r;
+  };
+  Obj<J> rec(20);
+  rec("schema", kSchema);
+  rec("source", source_json<J>(doc.source));
+  rec("type", std::move(Obj<J>(3)("label", a.type.label)("confidence", a.type.confidence)("evidence", a.type.evidence).j));
+  rec("review", std::move(Obj<J>(2)("needed", a.review.needed)("reasons", a.review.reasons).j));
+  rec("title", a.title);
+  rec("document_date", a.document_date ? J(*a.document_date) : J(nullptr));
+  if (a.document_date) rec("document_date_rule", a.document_date_rule);
+  J dates = list(a.dates.size());
+  for (const auto& d : a.dates)
+    dates.push_back(
+        std::move(Obj<J>(5)("value", d.value)("text", d.text)("span", span(d.span))("role", d.role)("rule", d.rule).j));
+  rec("dates", std::move(dates));
+  for (const auto* ids : {&a.case_numbers, &a.document_numbers}) {
+    J arr = list(ids->size());
+    for (const auto& m : *ids)
+      arr.push_back(
+          std::move(Obj<J>(5)("value", m.value)("text", m.text)("label", m.label)("span", span(m.span))("rule", m.rule).j));
+    rec(ids == &a.case_numbers ? "case_numbers" : "document_numbers", std::move(arr));
+  }
+  J mayors = list(a.mayors.size());
+  for (const auto& m : a.mayors)
+    mayors.push_back(std::move(Obj<J>(4)("name", m.name)("municipality", m.municipality ? muni(*m.municipality) : J(nullptr))(
+                                   "span", span(m.span))("rule", m.rule).j));
+  rec("mayors", std::move(mayors));
+  J munis = list(a.municipalities.size());
+  for (const auto& m : a.municipalities) {
+    J mentions = list(m.mentions.size());
+    for (const auto& sp : m.mentions) mentions.push_back(span(sp));
+    munis.push_back(std::move(
+        Obj<J>(4)("code", m.municipality.code)("name", m.municipality.name)("mentions", std::move(mentions))("rule", m.rule).j));
+  }
+  rec("municipalities", std::move(munis));
+  J exemptions = list(a.exemptions.size());
+  for (const auto& e : a.exemptions)
+    exemptions.push_back(std::move(
+        Obj<J>(5)("area", e.area)("text", e.text)("requested_by", e.requested_by)("span", span(e.span))("rule", e.rule).j));
+  rec("exemptions", std::move(exemptions));
+  if (a.parliamentary_question) {
+    const auto& q = *a.parliamentary_question;
+    rec("parliamentary_question", std::move(Obj<J>(4)("number", q.number)("series", q.series)(
+                                                "committee", q.committee ? J(*q.committee) : J(nullptr))("rule", q.rule).j));
+  } else {
+    rec("parliamentary_question", nullptr);
+  }
+  J signatories = list(a.signatories.size());
+  for (const auto& sg : a.signatories)
+    signatories.push_back(std::move(Obj<J>(4)("name", sg.name)("role", sg.role)("span", span(sg.span))("rule", sg.rule).j));
+  rec("signatories", std::move(signatories));
+  if (doc.email)
+    rec("email", std::move(Obj<J>(4)("from", doc.email->from)("to", doc.email->to)("date", doc.email->date)(
+                               "subject", doc.email->subject).j));
+  rec("warnings", a.warnings);
+  if (with_text) rec("text", doc.text);
+  return std::move(rec.j);
+}
+
+// A bump allocator per thread for the JSON tree of one record being rendered: the tree's ~150
+// nodes, maps, vectors and string holders cost a malloc and a free each with std::allocator (a
+// fifth of rendering, and a lock per call once threads run). deallocate does nothing; the arena
+// is rewound when a record is done (render_json), keeping one block. Contract: a RecordJson never
+// outlives the render_json call that made it. Bounded by the largest record (--max-mentions).
+class Arena {
+ public:
+  static Arena& local() {
+    thread_local Arena a;
+    return a;
+  }
+  void* allocate(size_t bytes, size_t align) {
+    size_t at = (used_ + align - 1) & ~(align - 1);
+    if (blocks_.empty() || at + bytes > blocks_.back().size) {
+      const size_t size = std::max(kBlock, bytes + align);
+      blocks_.push_back({std::make_unique<std::byte[]>(size), size});
+      at = (reinterpret_cast<uintptr_t>(blocks_.back().data.get()) + align - 1 & ~(uintptr_t{align} - 1)) -
+           reinterpret_cast<uintptr_t>(blocks_.back().data.get());
+    }
+    used_ = at + bytes;
+    return blocks_.back().data.get() + at;
+  }
+  void rewind() {
+    if (blocks_.size() > 1) blocks_.erase(blocks_.begin() + 1, blocks_.end());
+    if (!blocks_.empty() && blocks_.front().size > kBlock) blocks_.clear();
+    used_ = 0;
+  }
+
+ private:
+  static constexpr size_t kBlock = 64 * 1024;
+  struct Block {
+    std::unique_ptr<std::byte[]> data;
+    size_t size;
+  };
+  std::vector<Block> blocks_;
+  size_t used_ = 0;  // in blocks_.back()
+};
+
+template <class T>
+struct ArenaAllocator {
+  using value_type = T;
+  ArenaAllocator() = default;
+  template <class U>
+  ArenaAllocator(const ArenaAllocator<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(Arena::local().allocate(n * sizeof(T), alignof(T))); }
+  void deallocate(T*, size_t) {}
+  template <class U>
+  bool operator==(const ArenaAllocator<U>&) const { return true; }
+  template <class U>
+  bool operator!=(const ArenaAllocator<U>&) const { return false; }
+};
+
+// ordered_json with its nodes in the arena: the same serializer prints it, so the text is the same.
+using RecordJson = nlohmann::basic_json<nlohmann::ordered_map, std::vector, std::string, bool, std::int64_t, std::uint64_t,
+                                        double, ArenaAllocator>;
 }  // namespace
 
 nlohmann::ordered_json error_json(const SourceInfo& s, const Error& e) {
   nlohmann::ordered_json j;
   j["schema"] = kSchema;
-  j["source"] = source_json(s);
+  j["source"] = source_json<nlohmann::ordered_json>(s);
   j["error"] = {{"code", e.code}, {"message", e.message}};
   return j;
 }
 
 nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with_text) {
-  using nlohmann::ordered_json;
-  text::CodePointIndex cp(doc.text);
-  auto span = [&](Span s) {
-    ordered_json r = ordered_json::array();
-    r.get_ref<ordered_json::array_t&>().reserve(2);
-    r.push_back(cp(s.begin));
-    r.push_back(cp(s.end));
-    return r;
-  };
-  auto muni = [](const Municipality& m) { return std::move(Obj(2)("code", m.code)("name", m.name).j); };
-  auto list = [](size_t n) {
-    ordered_json r = ordered_json::array();
-    r.get_ref<ordered_json::array_t&>().reserve(n);
-    return r;
-  };
-  Obj rec(20);
-  rec("schema", kSchema);
-  rec("source", source_json(doc.source));
-  rec("type", std::move(Obj(3)("label", a.type.label)("confidence", a.type.confidence)("evidence", a.type.evidence).j));
-  rec("review", std::move(Obj(2)("needed", a.review.needed)("reasons", a.review.reasons).j));
-  rec("title", a.title);
-  rec("document_date", a.document_date ? ordered_json(*a.document_date) : ordered_json(nullptr));
-  if (a.document_date) rec("document_date_rule", a.document_date_rule);
-  ordered_json dates = list(a.dates.size());
-  for (const auto& d : a.dates)
-    dates.push_back(std::move(Obj(5)("value", d.value)("text", d.text)("span", span(d.span))("role", d.role)("rule", d.rule).j));
-  rec("dates", std::move(dates));
-  for (const auto* ids : {&a.case_numbers, &a.document_numbers}) {
-    ordered_json arr = list(ids->size());
-    for (const auto& m : *ids)
-      arr.push_back(std::move(Obj(5)("value", m.value)("text", m.text)("label", m.label)("span", span(m.span))("rule", m.rule).j));
-    rec(ids == &a.case_numbers ? "case_numbers" : "document_numbers", std::move(arr));
+  return record_json<nlohmann::ordered_json>(doc, a, with_text);
+}
+
+std::string render_json(const Document& doc, const Analysis& a, bool with_text, bool pretty) {
+  std::string out;
+  {
+    const RecordJson j = record_json<RecordJson>(doc, a, with_text);
+    // What RecordJson::dump does, into a string sized once for a typical record.
+    out.reserve(2048 + (with_text ? doc.text.size() + doc.text.size() / 8 : 0));
+    nlohmann::detail::serializer<RecordJson> s(nlohmann::detail::output_adapter<char, std::string>(out), ' ',
+                                               pretty ? nlohmann::json::error_handler_t::strict
+                                                      : nlohmann::json::error_handler_t::replace);
+    s.dump(j, pretty, false, pretty ? 2u : 0u);
   }
-  ordered_json mayors = list(a.mayors.size());
-  for (const auto& m : a.mayors)
-    mayors.push_back(std::move(Obj(4)("name", m.name)("municipality", m.municipality ? muni(*m.municipality) : ordered_json(nullptr))(
-                                   "span", span(m.span))("rule", m.rule).j));
-  rec("mayors", std::move(mayors));
-  ordered_json munis = list(a.municipalities.size());
-  for (const auto& m : a.municipalities) {
-    ordered_json mentions = list(m.mentions.size());
-    for (const auto& sp : m.mentions) mentions.push_back(span(sp));
-    munis.push_back(std::move(
-        Obj(4)("code", m.municipality.code)("name", m.municipality.name)("mentions", std::move(mentions))("rule", m.rule).j));
-  }
-  rec("municipalities", std::move(munis));
-  ordered_json exemptions = list(a.exemptions.size());
-  for (const auto& e : a.exemptions)
-    exemptions.push_back(std::move(
-        Obj(5)("area", e.area)("text", e.text)("requested_by", e.requested_by)("span", span(e.span))("rule", e.rule).j));
-  rec("exemptions", std::move(exemptions));
-  if (a.parliamentary_question) {
-    const auto& q = *a.parliamentary_question;
-    rec("parliamentary_question",
-        std::move(Obj(4)("number", q.number)("series", q.series)(
-                      "committee", q.committee ? ordered_json(*q.committee) : ordered_json(nullptr))("rule", q.rule).j));
-  } else {
-    rec("parliamentary_question", nullptr);
-  }
-  ordered_json signatories = list(a.signatories.size());
-  for (const auto& sg : a.signatories)
-    signatories.push_back(std::move(Obj(4)("name", sg.name)("role", sg.role)("span", span(sg.span))("rule", sg.rule).j));
-  rec("signatories", std::move(signatories));
-  if (doc.email)
-    rec("email", std::move(Obj(4)("from", doc.email->from)("to", doc.email->to)("date", doc.email->date)(
-                               "subject", doc.email->subject).j));
-  rec("warnings", a.warnings);
-  if (with_text) rec("text", doc.text);
-  return std::move(rec.j);
+  Arena::local().rewind();
+  return out;
 }
 
 }  // namespace sagsindeks

@@ -71,6 +71,10 @@ Analysis extract_all(const Document& doc, const Resources& r);
 
 // The analysis-v1 record. Spans are converted to code-point offsets into the normalised text.
 nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with_text);
+// The record printed: exactly to_json(doc, a, with_text).dump(2) when `pretty`, else
+// .dump(-1, ' ', false, error_handler_t::replace) (one line; invalid UTF-8 replaced), with the
+// JSON tree in a per-thread arena instead of ~150 heap allocations and frees a letter.
+std::string render_json(const Document& doc, const Analysis& a, bool with_text, bool pretty);
 // The record for an input that could not be read: source block and error only.
 nlohmann::ordered_json error_json(const SourceInfo& source, const Error& e);
 

@@ -111,8 +111,12 @@ int cmd_analyze(const std::vector<std::string>& argv) {
   // Each record is rendered in the thread that analysed it, which then drops the text and the
   // analysis; the ordered sink below only reports and writes.
   auto render = [&](FileResult& fr) {
-    nlohmann::ordered_json j = fr.error ? error_json(fr.source, *fr.error) : to_json(fr.doc, fr.analysis, with_text);
-    fr.rendered = pretty ? j.dump(2) : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (fr.error) {
+      nlohmann::ordered_json j = error_json(fr.source, *fr.error);
+      fr.rendered = pretty ? j.dump(2) : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+      fr.rendered = render_json(fr.doc, fr.analysis, with_text, pretty);
+    }
     fr.doc = Document{};
     fr.analysis = Analysis{};
   };

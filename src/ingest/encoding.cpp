@@ -158,7 +158,7 @@ Utf8Scan scan_utf8(std::string_view s) {
 
 }  // namespace
 
-Result<Decoded> decode_text(std::string_view b, const std::string& forced) {
+Result<Decoded> decode_text(std::string_view b, const std::string& forced, bool copy) {
   if (b.empty()) return Error{"empty", "file is empty (0 bytes)"};
   // ICU strings index with int32: never hand them more than the ceiling.
   if (b.size() > kMaxBytesCeiling)
@@ -179,18 +179,24 @@ Result<Decoded> decode_text(std::string_view b, const std::string& forced) {
     const char* enc = b[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE";
     return finish(convert_strict(b.substr(2), enc), enc);
   }
-  if (const char* enc = sniff_utf16(b)) {
+  // UTF-16 without BOM is told by its NUL bytes: a text without any (nearly every letter; memchr
+  // finds none at a fraction of the sniffing's cost) is not looked at again.
+  const void* z = std::memchr(b.data(), 0, b.size());
+  if (const char* enc = z ? sniff_utf16(b) : nullptr) {
     auto r = convert_strict(b, enc);
     if (r.ok()) return finish(std::move(r), std::string(enc) + " (no BOM)");
   }
-  if (const void* z = std::memchr(b.data(), 0, b.size()))
+  if (z)
     return Error{"binary", "a NUL byte at offset " + std::to_string(static_cast<const char*>(z) - b.data()) +
                                ": a binary or damaged file, not text; convert it to text first"};
   if (looks_binary(b))
     return Error{"binary", "looks like a binary file (more than 1 % control bytes), not text; convert it to text first"};
   Utf8Scan scan = scan_utf8(b);
   // Well-formed and without NUL (both checked above): the bytes are the text.
-  if (scan.invalid == 0) return Decoded{std::string(b), "UTF-8"};
+  if (scan.invalid == 0) {
+    if (!copy) return Decoded{std::string(), "UTF-8", true};
+    return Decoded{std::string(b), "UTF-8"};
+  }
   // Mostly well-formed UTF-8 with a few bad bytes is damaged UTF-8, not windows-1252: decoding it
   // as windows-1252 would turn every æ, ø, å in the file into two wrong characters.
   if (scan.valid_multibyte > scan.invalid)

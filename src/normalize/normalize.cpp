@@ -2,6 +2,8 @@
 #include "normalize/normalize.h"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cstring>
 
 #include <unicode/normalizer2.h>
@@ -71,10 +73,58 @@ struct Tick {
   bool expired() { return (++n & 0xFFFF) == 0 && deadline_expired(); }
 };
 
-// The code-point map straight on UTF-8 for a chunk already in NFC (nearly every letter): no
-// UTF-16 round trip, and ASCII bytes are copied in runs. Appends to `out`; false (and `out`
-// unchanged) on an invalid sequence, which the ICU path below then handles.
-bool map_utf8(std::string_view part, std::string& out) {
+// Eight bytes at a time (SWAR, as map_utf8): the length of the prefix of p[0, n) whose bytes all
+// pass a byte test that `good` evaluates for eight bytes at once, setting the high bit of each
+// byte lane that passes. Little-endian word order finds the first failing lane by trailing zeros;
+// elsewhere the words are only used to skip.
+template <class Good, class One>
+size_t prefix_run(const char* p, size_t n, Good good, One one) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  size_t k = 0;
+  for (; k + 8 <= n; k += 8) {
+    uint64_t w;
+    std::memcpy(&w, p + k, 8);
+    const uint64_t ok = good(w) & kHigh;
+    if (ok != kHigh) {
+      if constexpr (std::endian::native == std::endian::little) return k + std::countr_zero(~ok & kHigh) / 8;
+      break;
+    }
+  }
+  while (k < n && one(static_cast<unsigned char>(p[k]))) ++k;
+  return k;
+}
+
+constexpr uint64_t kOnes = 0x0101010101010101ull;
+
+// Leading ASCII lower-case letters: a lane passes when it is below 0x80, its low seven bits are
+// 'a' or above (adding 0x80 - 'a' sets the high bit) and not above 'z' (adding 0x80 - 'z' - 1
+// does not); no lane carries into the next.
+size_t lower_ascii_run(const char* p, size_t n) {
+  return prefix_run(
+      p, n,
+      [](uint64_t w) {
+        const uint64_t low = w & ~(0x80 * kOnes);
+        return (low + (0x80 - 'a') * kOnes) & ~(low + (0x80 - 'z' - 1) * kOnes) & ~w;
+      },
+      [](unsigned char b) { return b - 'a' < 26u; });
+}
+
+// Leading bytes above 0x20 (no space, line break or other control byte).
+size_t above_space_run(const char* p, size_t n) {
+  return prefix_run(
+      p, n, [](uint64_t w) { return ((w & ~(0x80 * kOnes)) + (0x80 - 0x21) * kOnes) | w; },
+      [](unsigned char b) { return b > 0x20; });
+}
+
+// The code-point map straight on UTF-8 for a chunk in NFC (nearly every letter): no UTF-16
+// round trip, and ASCII bytes are copied in runs. The chunk is known to be in NFC as it is read:
+// every code point below U+0300 (where no character combines with one before it) or inert for
+// `nfc` (unchanged by NFC, a boundary before and after it), so by NFC's quick check nothing in it
+// changes. Only code points from U+0300 up ask ICU (one trie look-up each; a Danish letter has few:
+// quotes, dashes, bullets): a separate check of the whole chunk cost 9 instructions a byte.
+// Appends to `out`; false (and `out` unchanged) on an invalid sequence or a code point that may not
+// be in NFC, which the ICU path below then handles.
+bool map_utf8(std::string_view part, const icu::Normalizer2& nfc, std::string& out) {
   size_t old_size = out.size();
   const char* p = part.data();
   size_t n = part.size(), i = 0;
@@ -108,7 +158,7 @@ bool map_utf8(std::string_view part, std::string& out) {
       continue;
     }
     int32_t c = text::next_cp(part, i);
-    if (c < 0) {
+    if (c < 0 || (c >= 0x300 && !nfc.isInert(c))) {
       out.resize(old_size);
       return false;
     }
@@ -122,24 +172,13 @@ bool map_utf8(std::string_view part, std::string& out) {
   return true;
 }
 
-// True when no byte of `part` is 0xCC or above, so every code point in it is below U+0300: below
-// the first combining mark, where every character is NFC as it stands and combines with nothing
-// before it (ICU's first code point that can fail NFC's quick check is U+0300). Such a text is
-// in NFC without asking ICU, whose check cost 9 instructions a byte; Danish letters (æ, ø, å:
-// U+00E6, U+00F8, U+00E5) are all below it. Cost: a byte maximum, which the compiler vectorises.
-bool below_combining_marks(std::string_view part) {
-  unsigned char top = 0;
-  for (char c : part) top = std::max(top, static_cast<unsigned char>(c));
-  return top < 0xCC;
-}
-
 // NFC and the code-point map, a chunk (~1 MiB) at a time so a 100 MB text never exists as a
-// whole UTF-16 copy (ICU strings also index with int32).
-std::string map_characters(std::string_view in) {
+// whole UTF-16 copy (ICU strings also index with int32). Writes `s` (its capacity is reused).
+void map_characters(std::string_view in, std::string& s) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
   if (U_FAILURE(status)) nfc = nullptr;
-  std::string s;
+  s.clear();
   s.reserve(in.size());
   constexpr size_t kChunk = 1 << 20;
   size_t pos = 0;
@@ -148,12 +187,7 @@ std::string map_characters(std::string_view in) {
     size_t cut = pos + chunk_cut(in.substr(pos), kChunk, nfc);
     std::string_view part = in.substr(pos, cut - pos);
     pos = cut;
-    status = U_ZERO_ERROR;
-    if (nfc && (below_combining_marks(part) ||
-                (nfc->isNormalizedUTF8(icu::StringPiece(part.data(), static_cast<int32_t>(part.size())), status) &&
-                 U_SUCCESS(status))) &&
-        map_utf8(part, s))
-      continue;
+    if (nfc && map_utf8(part, *nfc, s)) continue;
     icu::UnicodeString u =
         icu::UnicodeString::fromUTF8(icu::StringPiece(part.data(), static_cast<int32_t>(part.size())));
     status = U_ZERO_ERROR;
@@ -175,49 +209,61 @@ std::string map_characters(std::string_view in) {
     }
     out.toUTF8String(s);  // appends
   }
-  return s;
 }
 
-// Drops Markdown bold/italic markers left by converters (`**Sagsnr.**`). Most texts have none:
-// then the text is handed back untouched.
-std::string drop_markup(std::string s) {
+// Drops Markdown bold/italic markers left by converters (`**Sagsnr.**`), in place. Most texts
+// have none: then one search and nothing else.
+void drop_markup(std::string& s) {
   size_t p = s.find("**");
-  if (p == std::string::npos) return s;
-  std::string out;
-  out.reserve(s.size());
-  size_t from = 0;
+  if (p == std::string::npos) return;
+  char* d = s.data();
+  size_t to = p, from = p;  // s[0, to) is done; s[from, ...) is still to be moved down
   for (; p != std::string::npos; p = s.find("**", from)) {
-    out.append(s, from, p - from);
+    std::memmove(d + to, d + from, p - from);
+    to += p - from;
     from = p + 2;
   }
-  out.append(s, from, std::string::npos);
-  return out;
+  std::memmove(d + to, d + from, s.size() - from);
+  s.resize(to + (s.size() - from));
 }
 
 // Per line: trailing/leading spaces trimmed, runs of spaces collapsed; at most one blank line.
-std::string tidy_lines(std::string_view s) {
-  std::string out;
+// One pass over the whole text: a run of white space between two words becomes "\n\n" when it
+// holds two or more line breaks (a blank line), "\n" for one, else one space; leading and
+// trailing white space goes. Stretches of words joined by single spaces are copied whole.
+// Writes `out` (its capacity is reused). Cost: one table look-up a byte.
+void tidy_lines(std::string_view s, std::string& out) {
+  static constexpr auto kSpace = [] {
+    std::array<bool, 256> t{};
+    t[' '] = t['\n'] = t['\t'] = t['\r'] = true;
+    return t;
+  }();
+  auto is_space = [](char c) { return kSpace[static_cast<unsigned char>(c)]; };
+  out.clear();
   out.reserve(s.size());
-  size_t pos = 0;
-  int blank_run = 0;
+  const size_t n = s.size();
+  size_t i = 0;
   Tick tick;
-  while (pos <= s.size()) {
-    if (tick.expired()) break;
-    size_t nl = s.find('\n', pos);
-    if (nl == std::string_view::npos) nl = s.size();
-    const size_t mark = out.size();
-    if (!out.empty()) out += blank_run > 0 ? "\n\n" : "\n";
-    const size_t body = out.size();
-    text::squash_spaces_into(s.substr(pos, nl - pos), out);
-    if (out.size() == body) {
-      out.resize(mark);
-      ++blank_run;
-    } else {
-      blank_run = 0;
+  while (i < n) {
+    size_t breaks = 0;
+    for (; i < n && is_space(s[i]); ++i) breaks += s[i] == '\n';
+    if (i == n) break;
+    if (!out.empty()) {
+      if (breaks >= 2) out.append("\n\n", 2);
+      else out.push_back(breaks ? '\n' : ' ');
     }
-    pos = nl + 1;
+    size_t j = i;
+    while (j < n) {
+      j += above_space_run(s.data() + j, n - j);
+      if (j == n) break;
+      if (!is_space(s[j])) ++j;  // a control byte that is no space (map_characters leaves none)
+      else if (s[j] == ' ' && j + 1 < n && !is_space(s[j + 1])) j += 2;  // a single space inside
+      else break;
+    }
+    out.append(s.data() + i, j - i);
+    i = j;
+    if (tick.expired()) break;
   }
-  return out;
 }
 
 // Hunspell is never asked about a "word" longer than this (bytes): no Danish word is, and a long
@@ -251,10 +297,11 @@ size_t word_end(std::string_view s, size_t begin) {
 // `mæs-\nsige` → `mæssige` when the joined word is Danish; `social-\nog` → `social- og`.
 // `spørgs-mål` inside a line (a PDF export that lost its line breaks) → `spørgsmål`, when the
 // joined word is Danish and the left part is not a word of its own ("kommune-valget" stays).
-std::string join_inline_hyphens(std::string_view s, const Speller* sp, int& joined) {
-  if (!sp) return std::string(s);
-  std::string out;
-  out.reserve(s.size());
+// Writes `out` and returns true when a hyphen was joined; otherwise `s` stands as it is.
+bool join_inline_hyphens(std::string_view s, const Speller* sp, int& joined, std::string& out) {
+  if (!sp) return false;
+  const int before = joined;
+  out.clear();
   size_t pos = 0, h = 0;
   while ((h = s.find('-', h)) != std::string_view::npos) {
     size_t ws = word_start(s, h), next = h + 1, we = word_end(s, next);
@@ -269,13 +316,16 @@ std::string join_inline_hyphens(std::string_view s, const Speller* sp, int& join
     }
     h = next;
   }
+  if (joined == before) return false;
   out.append(s.substr(pos));
-  return out;
+  return true;
 }
 
-std::string join_hyphenation(std::string_view s, const Speller* sp, int& joined) {
-  std::string out;
-  out.reserve(s.size());
+// Writes `out` and returns true when a hyphenation was joined; otherwise `s` stands as it is.
+bool join_hyphenation(std::string_view s, const Speller* sp, int& joined, std::string& out) {
+  const int before = joined;
+  if (s.find("-\n") == std::string_view::npos) return false;
+  out.clear();
   size_t pos = 0;
   Tick tick;
   while (true) {
@@ -309,8 +359,9 @@ std::string join_hyphenation(std::string_view s, const Speller* sp, int& joined)
       pos = next;
     }
   }
+  if (joined == before) return false;
   out.append(s.substr(pos));
-  return out;
+  return true;
 }
 
 // Letters run together across a lost line break, split again:
@@ -318,34 +369,59 @@ std::string join_hyphenation(std::string_view s, const Speller* sp, int& joined)
 //   `medlemmer20. december` → `medlemmer 20. december` (a known word, then digits),
 //   `1200937Dok. nr.` → `1200937 Dok. nr.` (digits, then a capitalised word),
 //   `2012følger` → `2012 følger` (digits, then a known word).
-std::string split_run_together(std::string_view s, const Speller* sp, int& split) {
-  std::string out;
-  out.reserve(s.size() + 16);
+// Writes `out` and returns true when a run was split; otherwise `s` stands as it is.
+bool split_run_together(std::string_view s, const Speller* sp, int& split, std::string& out) {
+  out.clear();
   // Over kMaxWord bytes is no word: no copy, no lookup (a megabyte of `aaaBaaaB…` was quadratic).
   auto known = [&](std::string_view w) { return w.size() <= kMaxWord && (!sp || sp->correct(std::string(w))); };
   size_t i = 0, lower_run = 0, upper_run = 0, digit_run = 0, word_begin = 0;
   size_t copied = 0;  // s[0, copied) is in `out`: text is copied in runs between the cuts
   bool in_word = false;
   while (i < s.size()) {
-    // Fast path, most bytes of a letter: an ASCII lower-case letter not after digits, or ASCII that
-    // is neither letter nor digit, never cuts; only the run counters move.
-    // æ, ø, å and the other Latin-1 lower-case letters (U+00E0-U+00FF but ÷) count as ASCII ones.
+    // Fast paths, nearly every byte of a letter: the cases below can never cut, so only the run
+    // counters move (the general path decodes a code point and asks three Unicode properties).
     const auto b = static_cast<unsigned char>(s[i]);
-    const size_t lower_len = (b >= 'a' && b <= 'z') ? 1
-                             : (b == 0xC3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0xA0 &&
-                                static_cast<unsigned char>(s[i + 1]) <= 0xBF && static_cast<unsigned char>(s[i + 1]) != 0xB7)
-                                 ? 2
-                                 : 0;
-    if (lower_len && digit_run < 2) {
+    if (b < 0x80) {
+      if (b - 'a' < 26u) {
+        // An ASCII lower-case letter not after digits, and the rest of its run, eight bytes at a
+        // time (the general path cost 17 instructions a byte).
+        if (digit_run < 2) {
+          if (!in_word) word_begin = i, lower_run = 0;
+          ++lower_run, upper_run = 0, digit_run = 0, in_word = true, ++i;
+          const size_t k = lower_ascii_run(s.data() + i, s.size() - i);
+          lower_run += k, i += k;
+          continue;
+        }
+      } else if (b - 'A' < 26u) {
+        // An ASCII capital neither after three capitals, three lower-case letters nor two digits
+        // (a word's first letter, nearly always).
+        if (upper_run < 3 && lower_run < 3 && digit_run < 2) {
+          if (!in_word) word_begin = i;
+          lower_run = 0, ++upper_run, digit_run = 0, in_word = true, ++i;
+          continue;
+        }
+      } else if (b - '0' < 10u) {
+        if (lower_run < 4) {  // a digit not after four lower-case letters
+          lower_run = upper_run = 0, ++digit_run, in_word = false, ++i;
+          continue;
+        }
+      } else {
+        // ASCII that is neither letter nor digit, and the rest of such a run.
+        lower_run = upper_run = digit_run = 0, in_word = false, ++i;
+        while (i < s.size()) {
+          const auto d = static_cast<unsigned char>(s[i]);
+          if (d >= 0x80 || (d | 0x20) - 'a' < 26u || d - '0' < 10u) break;
+          ++i;
+        }
+        continue;
+      }
+    } else if (b == 0xC3 && digit_run < 2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0xA0 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0xBF && static_cast<unsigned char>(s[i + 1]) != 0xB7) {
+      // æ, ø, å and the other Latin-1 lower-case letters (U+00E0-U+00FF but ÷) as ASCII ones.
       if (!in_word) word_begin = i, lower_run = 0;
-      ++lower_run, upper_run = 0, digit_run = 0, in_word = true, i += lower_len;
-      // The rest of an ASCII lower-case run takes the same path with only the count moving: a
-      // tight loop (the general one cost 17 instructions a byte).
-      while (i < s.size() && static_cast<unsigned char>(s[i] - 'a') < 26u) ++lower_run, ++i;
-      continue;
-    }
-    if (b < 0x80 && !((b | 0x20) >= 'a' && (b | 0x20) <= 'z') && !(b >= '0' && b <= '9')) {
-      lower_run = upper_run = digit_run = 0, in_word = false, ++i;
+      ++lower_run, upper_run = 0, digit_run = 0, in_word = true, i += 2;
+      const size_t k = lower_ascii_run(s.data() + i, s.size() - i);
+      lower_run += k, i += k;
       continue;
     }
     size_t start = i;
@@ -392,9 +468,9 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
     digit_run = digit ? digit_run + 1 : 0;
     in_word = letter;
   }
-  if (copied == 0) return std::string(s);
+  if (copied == 0) return false;
   out.append(s.substr(copied));
-  return out;
+  return true;
 }
 
 }  // namespace
@@ -402,13 +478,27 @@ std::string split_run_together(std::string_view s, const Speller* sp, int& split
 std::string normalize_text(std::string_view in, const Speller* sp, NormalizeReport* report) {
   NormalizeReport local;
   NormalizeReport& r = report ? *report : local;
-  std::string s = map_characters(in);
-  s = drop_markup(std::move(s));
-  s = tidy_lines(s);
-  s = join_hyphenation(s, sp, r.hyphens_joined);
-  s = join_inline_hyphens(s, sp, r.hyphens_joined);
-  s = split_run_together(s, sp, r.words_split);
-  return s;
+  // Two buffers per thread, reused from text to text: each pass reads one and writes the other
+  // (or leaves its input standing when it changes nothing, as the joins and splits mostly do),
+  // so a letter costs one allocation here, not one per pass. The buffer holding the result
+  // becomes the result; a buffer grown past kKeep by a large text is given back.
+  constexpr size_t kKeep = 1 << 22;
+  thread_local std::string a, b;
+  map_characters(in, a);
+  drop_markup(a);
+  tidy_lines(a, b);
+  std::string* cur = &b;
+  std::string* other = &a;
+  auto step = [&](bool wrote) {
+    if (wrote) std::swap(cur, other);
+  };
+  step(join_hyphenation(*cur, sp, r.hyphens_joined, *other));
+  step(join_inline_hyphens(*cur, sp, r.hyphens_joined, *other));
+  step(split_run_together(*cur, sp, r.words_split, *other));
+  std::string result = std::move(*cur);
+  cur->clear();
+  if (other->capacity() > kKeep) std::string().swap(*other);
+  return result;
 }
 
 }  // namespace sagsindeks

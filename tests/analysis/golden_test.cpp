@@ -475,6 +475,25 @@ TEST(GoldenRecord, MatchesItsSchema) {
 namespace sagsindeks {
 namespace {
 
+// render_json (the CLI's record, built in a per-thread arena) prints exactly what to_json's value
+// dumps: one line with invalid UTF-8 replaced, or pretty; again and again (the arena is rewound).
+TEST(GoldenRecord, RenderedRecordIsTheDumpOfToJson) {
+  Document doc;
+  Analysis a = test::analyze_text(
+      "Borgmester Ole Bjørstorp\nIshøj Kommune\nSagsnr.: 2020-11222\nDoknr.: 348577\nDato: 14-12-2020\n"
+      "Folketingets Socialudvalg har stillet spørgsmål nr. 5 (Alm. del).\nfrigørelse fra kravet om samarbejde\n"
+      "Med venlig hilsen\n\nAstrid Krag",
+      &doc);
+  for (int round = 0; round < 3; ++round) {
+    if (round == 2) doc.source.part = PartInfo{"4.2", "4", 1, "svar.odt", "application/vnd.oasis.opendocument.text", "ab12"};
+    for (bool with_text : {false, true}) {
+      auto j = to_json(doc, a, with_text);
+      EXPECT_EQ(render_json(doc, a, with_text, false), j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      EXPECT_EQ(render_json(doc, a, with_text, true), j.dump(2));
+    }
+  }
+}
+
 // A card whose text came from OCR with low confidence is flagged for an archivist.
 TEST(GoldenRecord, LowOcrConfidenceNeedsReview) {
   Document doc;

@@ -25,8 +25,8 @@ TEST(Normalize, Nfc) {
   EXPECT_EQ(normalize_text("A\u030Arhus", sp()), "Århus");
 }
 
-// The normaliser takes a text whose code points are all below U+0300 as NFC without asking ICU:
-// every such code point must pass NFC's quick check and combine with nothing before it.
+// The normaliser asks ICU nothing about code points below U+0300 (and only isInert about those
+// above): every such code point must pass NFC's quick check and combine with nothing before it.
 TEST(Normalize, CodePointsBelowCombiningMarksAreNfc) {
   UErrorCode status = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(status);
@@ -39,6 +39,20 @@ TEST(Normalize, CodePointsBelowCombiningMarksAreNfc) {
   }
   // Next to a combining mark (U+030A, over the ceiling) the ICU path still composes.
   EXPECT_EQ(normalize_text("Ska\u030Agen", sp()), "Skågen");
+}
+
+// Inert code points above U+0300 (quotes, dashes) keep the fast path; a combining mark after them
+// in the same text still sends it through NFC.
+TEST(Normalize, InertCharactersThenACombiningMark) {
+  EXPECT_EQ(normalize_text("\u201Cen\u201D \u2013 Ska\u030Agen e\u0301n \u2022 x", sp()), "\"en\" - Skågen én \u2022 x");
+  EXPECT_EQ(normalize_text("\u201Cen\u201D \u2013 Skagen", sp()), "\"en\" - Skagen");
+}
+
+// Blank lines: white space between two words becomes one line break, two (a blank line), or a
+// space; never more, and none at either end.
+TEST(Normalize, WhiteSpaceRunsBetweenWords) {
+  EXPECT_EQ(normalize_text(" \n a  b \n  \n \n c\t\nd \n", sp()), "a b\n\nc\nd");
+  EXPECT_EQ(normalize_text("**x** ** y **", sp()), "x y");
 }
 
 TEST(Normalize, NbspTabAndOddSpacesBecomeOneSpace) {

@@ -46,7 +46,8 @@ total = diff.get('main', max(diff.values()))
 print(f'{ndocs} documents, {nbytes / 1e6:.2f} MB: {total / 1e6:.0f} M instructions, '
       f'{total / nbytes:.0f} per byte, {total / ndocs / 1e3:.0f} k per document')
 stages = ['sagsindeks::read_input', 'sagsindeks::prepare', 'sagsindeks::normalize_text', 'sagsindeks::decode_text',
-          'sagsindeks::extract_all', 'sagsindeks::TypeClassifier::features', 'sagsindeks::to_json']
+          'sagsindeks::extract_all', 'sagsindeks::TypeClassifier::features', 'sagsindeks::to_json',
+          'sagsindeks::render_json']
 stages += sorted(k for k in diff if re.match(r'sagsindeks::\w+Extractor::run$', k))
 print(f'{"stage":44} {"M instr":>9} {"per byte":>9} {"share":>6}')
 for k in stages:
