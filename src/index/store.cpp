@@ -915,7 +915,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       ins.bind(5, a.type.label).bind(6, a.type.confidence);
       ins.bind_opt(7, a.document_date.value_or(""));
       ins.bind(8, a.title);
-      ins.bind(9, to_json(fr.doc, a, false).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      ins.bind(9, render_json(fr.doc, a, /*with_text=*/false, /*pretty=*/false));
       ins.bind(10, fr.doc.text);
       ins.bind_null(11).bind_null(12);
       rep.bytes += fr.source.bytes;
