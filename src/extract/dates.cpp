@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -93,7 +94,8 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   std::sort(forms.begin(), forms.end(), std::greater<>());
   std::string month;
   for (const auto& f : forms) month += (month.empty() ? "" : "|") + f;
-  month = "(" + month + ")\\.?";
+  const std::string month_word = "(" + month + ")";
+  month = month_word + "\\.?";
   auto wd = load_lexicon(lexdir + "/ugedage.txt", '\t', 1);
   if (!wd.ok()) return wd.error();
   std::string wds;
@@ -101,7 +103,9 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
 
   auto make = [](const std::string& p) { return make_re(p); };
   // "(\\d{2}(?:\\d{2})?)" is "(\\d{4}|\\d{2})" (four digits when there are four), written one-pass.
-  x->numeric_ = make("(\\d{1,2})([-./])(\\d{1,2})([-./])(\\d{2}(?:\\d{2})?)");
+  // The separators are no groups (each is the byte after its day or month group): RE2's one-pass
+  // engine takes at most four groups, and a fifth sent every numeric date to the backtracker.
+  x->numeric_ = make("(\\d{1,2})[-./](\\d{1,2})[-./](\\d{2}(?:\\d{2})?)");
   x->iso_ = make("(\\d{4})-(\\d{2})-(\\d{2})");
   x->slash_dash_ = make("(\\d{1,2})/(\\d{1,2})[-. ](\\d{2}(?:\\d{2})?)");
   x->named_ = make("(?i)(\\d{1,2})\\.?\\s?" + month + "[ ,]+(?:(?-i:[A-Za-zæøå]+)\\s)?(\\d{4})");
@@ -114,7 +118,9 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->cut_year_ = make("^\\s\\d{1,3}(?:\\D|$)");
   x->clock_ = make("\\d{1,2}[:.]\\d{2}(?::\\d{2})?");
   x->dm_item_ = make("(\\d{1,2})/(\\d{1,2})");
-  x->named_noyear_ = make("(?i)(\\d{1,2})\\.\\s?" + month + "(?:[^\\pL\\pN]|$)");
+  // No "\\.?" after the month word: a dot is itself no letter or digit, so the pattern matches
+  // where it did with the same groups, and without the choice between the two it is one-pass.
+  x->named_noyear_ = make("(?i)(\\d{1,2})\\.\\s?" + month_word + "(?:[^\\pL\\pN]|$)");
   auto dl = load_lexicon(lexdir + "/dato_etiketter.tsv", '\t', 2);
   if (!dl.ok()) return dl.error();
   std::map<std::string, std::string> kinds;
@@ -223,11 +229,22 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
   enum Form { kRange, kNamed, kIso, kNumeric, kSlashDash, kNoYear, kDmList };
   // One anchored match with groups per form and start: within the 120-byte window RE2 picks its
   // engine well (asking the DFA for the bounds first and the groups within them cost 5 % more).
-  auto each = [&](const RE2& re, Form form, int groups, auto&& fn) {
+  // `skip` says, before the match, that a start can add nothing.
+  auto each = [&](const RE2& re, Form form, int groups, auto&& fn, auto&& skip) {
     for (size_t i = 0; i < starts.size(); ++i)
-      if ((forms[i] & (1u << form)) && re.Match(t, starts[i], window_end[i], RE2::ANCHOR_START, g, groups + 1))
+      if ((forms[i] & (1u << form)) && !skip(starts[i]) &&
+          re.Match(t, starts[i], window_end[i], RE2::ANCHOR_START, g, groups + 1))
         fn(starts[i]);
   };
+  // A start inside a date found already: a form that adds one mention from it would overlap
+  // that date, which add() refuses (found mentions never overlap, so only the last one starting
+  // at or before it can hold it). Most of them are the day of a "d. month yyyy" that the
+  // year-less form matches too.
+  auto inside_found = [&](size_t b) {
+    auto it = found.upper_bound({static_cast<uint32_t>(b), UINT32_MAX});
+    return it != found.begin() && std::prev(it)->first.second > b;
+  };
+  auto never = [](size_t) { return false; };
   auto pos = [&](re2::StringPiece p) { return static_cast<size_t>(p.data() - t.data()); };
   // Ranges first: "1.-3. marts 2021" gives both ends.
   each(*range_, kRange, 4, [&](size_t b) {
@@ -235,28 +252,29 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     int mo = month_of(g[3]), y = num(g[4]);
     add(b, pos(g[1]) + g[1].size(), y, mo, num(g[1]), "d.-d. month yyyy");
     add(pos(g[2]), pos(g[4]) + g[4].size(), y, mo, num(g[2]), "d.-d. month yyyy");
-  });
+  }, never);
   each(*named_, kNamed, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
     if (e < t.size() && text::is_digit(static_cast<unsigned char>(t[e]))) return;
     add(b, e, num(g[3]), month_of(g[2]), num(g[1]), "d. month yyyy");
-  });
+  }, inside_found);
   each(*iso_, kIso, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
     if (isolated(t, b, e)) add(b, e, num(g[1]), num(g[2]), num(g[3]), "yyyy-mm-dd");
-  });
-  each(*numeric_, kNumeric, 5, [&](size_t b) {
-    size_t e = pos(g[5]) + g[5].size();
+  }, inside_found);
+  each(*numeric_, kNumeric, 3, [&](size_t b) {
+    size_t e = pos(g[3]) + g[3].size();
     if (!isolated(t, b, e)) return;
-    if (g[2] != g[4]) return;  // "1.2-2020" mixes separators: not a date
+    const char sep1 = t[pos(g[1]) + g[1].size()], sep2 = t[pos(g[2]) + g[2].size()];
+    if (sep1 != sep2) return;  // "1.2-2020" mixes separators: not a date
     // Two-digit years only with a strong separator: "14.12.20" yes, "1-2-20" no.
-    if (g[5].size() == 2 && g[2] == "-") return;
-    add(b, e, year_of(std::string(g[5])), num(g[3]), num(g[1]), g[5].size() == 4 ? "dd-mm-yyyy" : "dd.mm.yy");
-  });
+    if (g[3].size() == 2 && sep1 == '-') return;
+    add(b, e, year_of(std::string(g[3])), num(g[2]), num(g[1]), g[3].size() == 4 ? "dd-mm-yyyy" : "dd.mm.yy");
+  }, inside_found);
   each(*slash_dash_, kSlashDash, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
     if (isolated(t, b, e)) add(b, e, year_of(std::string(g[3])), num(g[2]), num(g[1]), "d/m-yy");
-  });
+  }, inside_found);
 
   // Year-less "den 29. september": the year of the nearest full date before it, else after it;
   // a month more than six months before that date's month is in the next year (December, then
@@ -279,16 +297,18 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
       if (RE2::PartialMatch(std::string_view(t).substr(e, 5), *cut_year_)) return;
       int mo = month_of(g[2]);
       add(b, e, year_near(b, mo), mo, num(g[1]), "d. month (year from context)");
-    });
+    }, inside_found);
     // "den 28/2, 4/3 og 10/3": a list after "den".
+    auto after_den = [&](size_t b) {
+      return RE2::PartialMatch(std::string_view(t).substr(b >= 5 ? b - 5 : 0, b >= 5 ? 5 : b), *den_before_);
+    };
     each(*dm_list_, kDmList, 1, [&](size_t b) {
-      if (!RE2::PartialMatch(std::string_view(t).substr(b >= 5 ? b - 5 : 0, b >= 5 ? 5 : b), *den_before_)) return;
       re2::StringPiece items = g[1], d, m;
       while (RE2::FindAndConsume(&items, *dm_item_, &d, &m)) {
         int mo = num(m);
         add(pos(d), pos(m) + m.size(), year_near(pos(d), mo), mo, num(d), "den d/m (year from context)");
       }
-    });
+    }, [&](size_t b) { return !after_den(b); });
   }
 
   for (auto& [k, v] : found) a.dates.push_back(v);
