@@ -94,7 +94,7 @@ void scan_columns(const RE2& label_line, const std::array<bool, 256>& opens, con
     size_t first = pos;
     while (first < nl && (t[first] == ' ' || t[first] == '\t')) ++first;
     if (line.size() <= 40 && first < nl && opens[static_cast<unsigned char>(t[first])] &&
-        RE2::FullMatch(line, label_line, &label)) {
+        full_match_dfa_first(line, label_line, &label)) {
       // Look ahead up to 14 lines for the first unclaimed value line.
       size_t q = nl + 1;
       for (int k = 0; k < 14 && q < t.size(); ++k) {
