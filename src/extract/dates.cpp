@@ -4,6 +4,7 @@
 #include "extract/dates.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <cstdint>
 #include <cstring>
@@ -19,6 +20,9 @@
 namespace sagsindeks {
 
 namespace {
+
+// The words that join the two days of a range ("1. til 3. marts", "4. og 5. december").
+const char* const kRangeWords[] = {"til", "og"};
 
 bool valid(int y, int m, int d) {
   static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -96,6 +100,19 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   for (const auto& f : forms) month += (month.empty() ? "" : "|") + f;
   const std::string month_word = "(" + month + ")";
   month = month_word + "\\.?";
+  // The words a day number can be followed by, for the start prefilter in run().
+  std::vector<std::string> words = forms;
+  words.insert(words.end(), std::begin(kRangeWords), std::end(kRangeWords));
+  x->word_openers_.assign(1 << 16, false);
+  for (const auto& w : words) {
+    if (w.size() < 2) {
+      x->word_openers_.clear();
+      break;
+    }
+    const auto a = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(w[0]))),
+               b = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(w[1])));
+    x->word_openers_[static_cast<size_t>(a) << 8 | b] = true;
+  }
   auto wd = load_lexicon(lexdir + "/ugedage.txt", '\t', 1);
   if (!wd.ok()) return wd.error();
   std::string wds;
@@ -110,7 +127,7 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->slash_dash_ = make("(\\d{1,2})/(\\d{1,2})[-. ](\\d{2}(?:\\d{2})?)");
   x->named_ = make("(?i)(\\d{1,2})\\.?\\s?" + month + "[ ,]+(?:(?-i:[A-Za-zæøå]+)\\s)?(\\d{4})");
   // "1.-3. marts 2021", "4. og tirsdag den 5. december 2006".
-  x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-|til|og)\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
+  x->range_ = make(std::string("(?i)(\\d{1,2})\\.?\\s?(?:-|") + kRangeWords[0] + "|" + kRangeWords[1] + ")\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
                    "[ ,]+(\\d{4})");
   // Day/month without a year after "den", and the items coordinated with it: "den 28/2, 4/3 og 10/3".
   x->dm_list_ = make("(\\d{1,2}/\\d{1,2}(?:(?:,\\s*|\\s+og\\s+)\\d{1,2}/\\d{1,2})*)(?:[^\\d/-]|$)");
@@ -188,8 +205,21 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     unsigned char c = static_cast<unsigned char>(t[e]);
     if (len == 4) return c == '-';
     if (len > 2) return false;
-    return c == '.' || c == '-' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ||
-           c >= 0x80 || static_cast<unsigned>((c | 0x20) - 'a') < 26u;
+    if (c == '.' || c == '-' || c == '/' || c >= 0x80) return true;
+    // Else a form goes on with a word (a month or a range word) or "-", after at most one white
+    // space (\s?): its first two letters must open one of those words (case-insensitively; a
+    // byte of 0x80 or above may be a case variant of a letter, as RE2 folds "k" and "s").
+    size_t q = e;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') ++q;
+    if (q >= t.size()) return false;
+    const auto c1 = static_cast<unsigned char>(t[q]);
+    if (c1 == '-' || c1 >= 0x80) return true;
+    if (static_cast<unsigned>((c1 | 0x20) - 'a') >= 26u) return false;
+    if (word_openers_.empty()) return true;
+    if (q + 1 >= t.size()) return false;
+    const auto c2 = static_cast<unsigned char>(t[q + 1]);
+    if (c2 >= 0x80) return true;
+    return word_openers_[static_cast<size_t>(c1 | 0x20) << 8 | static_cast<unsigned char>(std::tolower(c2))];
   };
   for (size_t i = 0; i < t.size();) {
     // Eight bytes at a time past words without an ASCII digit (most of a letter): the test is
