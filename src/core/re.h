@@ -158,4 +158,12 @@ inline bool find_and_consume(re2::StringPiece& in, const RE2& re, const Latin1Gr
   return true;
 }
 
+// RE2::PartialMatch with the groups taken by `groups`: the leftmost match in `text`.
+inline bool partial_match(std::string_view text, const RE2& re, const Latin1Groups& groups, re2::StringPiece* g, int n) {
+  re2::StringPiece whole;
+  if (!re.Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, &whole, 1)) return false;
+  const size_t b = static_cast<size_t>(whole.data() - text.data());
+  return groups.groups(text, b, b + whole.size(), g, n);
+}
+
 }  // namespace sagsindeks
