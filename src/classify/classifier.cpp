@@ -120,41 +120,32 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
   f.cue.assign(names_.size(), -1);
   const std::string& t = doc.text;
   f.low = text::lower_aligned(t);  // offsets into `low` are offsets into `t`
-  // Which cues occur in the opening (within its first kEarly bytes, where a letter says what it
-  // is), then which occur anywhere. A cue counts once: counting up to three gained nothing in
+  // Which cues occur anywhere, then which occur in the opening (within its first kEarly bytes,
+  // where a letter says what it is). A cue counts once: counting up to three gained nothing in
   // cross-validation and cost a scan per cue.
-  // A cue never spans a line break (never_nl), so a match that does not lie within the opening
-  // lies on a line that ends past it: the second pass starts at the line holding byte kEarly,
-  // and the whole text's cues are the opening's plus those (one pass over the text instead of
-  // the text and the opening again). At that line start the guard sees ^, as it saw the line
-  // break before it in the whole text.
   const size_t early = std::min(t.size(), kEarly);
-  const size_t rest = early == t.size() ? t.size() : text::line_start(t, early);
-  std::vector<int> hits, opening;
-  auto match = [&](size_t from, size_t limit, std::vector<int>& out) {
-    out.clear();
-    if (from >= limit) return;
-    if (RE2::Set::ErrorInfo error{};
-        !set_->Match(re2::StringPiece(f.low.data() + from, limit - from), &out, &error) && error.kind != RE2::Set::kNoError) {
+  std::vector<int> hits, whole;
+  for (int pass = 0; pass < 2; ++pass) {
+    hits.clear();
+    const size_t limit = pass == 0 ? t.size() : early;
+    if (pass == 1 && early == t.size()) {  // the opening is the whole text: the same hits
+      hits = whole;
+    } else if (RE2::Set::ErrorInfo error{};
+               !set_->Match(re2::StringPiece(f.low.data(), limit), &hits, &error) && error.kind != RE2::Set::kNoError) {
       // Out of DFA memory: the cues one by one (correct, slower). No match at all is no error.
-      out.clear();
       size_t at = 0, len = 0;
       for (size_t k = 0; k < cues_.size(); ++k)
-        if (first_match(k, f.low, limit, at, len)) out.push_back(static_cast<int>(k));  // from 0: a superset, as before
+        if (first_match(k, f.low, limit, at, len)) hits.push_back(static_cast<int>(k));
     }
-  };
-  match(0, early, opening);
-  match(rest, t.size(), hits);
-  hits.insert(hits.end(), opening.begin(), opening.end());
-  std::sort(hits.begin(), hits.end());
-  std::sort(opening.begin(), opening.end());
-  for (int pass = 0; pass < 2; ++pass)
-    for (int k : pass == 0 ? hits : opening) {
+    std::sort(hits.begin(), hits.end());
+    if (pass == 0) whole = hits;
+    for (int k : hits) {
       const size_t fi = cue_index_[static_cast<size_t>(k)] + static_cast<size_t>(pass);
       if (f.cue[fi] >= 0) continue;
       f.x[fi] = 1.0;
       f.cue[fi] = k;
     }
+  }
   size_t s = names_.size() - kStructural.size();
   f.x[s + 0] = a.parliamentary_question ? 1 : 0;
   f.x[s + 1] = a.case_numbers.empty() ? 0 : 1;
