@@ -4,8 +4,11 @@
 #include "extract/dates.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 
 #include "core/lexicon.h"
@@ -17,6 +20,9 @@
 namespace sagsindeks {
 
 namespace {
+
+// The words that join the two days of a range ("1. til 3. marts", "4. og 5. december").
+const char* const kRangeWords[] = {"til", "og"};
 
 bool valid(int y, int m, int d) {
   static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -84,22 +90,44 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
     x->months_[r.fields[1]] = static_cast<int>(m);
     forms.push_back(r.fields[1]);
   }
-  std::sort(forms.begin(), forms.end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  // Descending byte order puts a form before every form it extends ("sept" before "sep"), as the
+  // leftmost-first alternation needs, and forms that share a prefix side by side: RE2 then
+  // factors the prefix out ("sep(?:t(?:ember)?)?"), which keeps the date patterns one-pass, so
+  // their groups are taken by the one-pass engine instead of the backtracker (a date's groups
+  // cost several times less).
+  std::sort(forms.begin(), forms.end(), std::greater<>());
   std::string month;
   for (const auto& f : forms) month += (month.empty() ? "" : "|") + f;
-  month = "(" + month + ")\\.?";
+  const std::string month_word = "(" + month + ")";
+  month = month_word + "\\.?";
+  // The words a day number can be followed by, for the start prefilter in run().
+  std::vector<std::string> words = forms;
+  words.insert(words.end(), std::begin(kRangeWords), std::end(kRangeWords));
+  x->word_openers_.assign(1 << 16, false);
+  for (const auto& w : words) {
+    if (w.size() < 2) {
+      x->word_openers_.clear();
+      break;
+    }
+    const auto a = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(w[0]))),
+               b = static_cast<unsigned char>(std::tolower(static_cast<unsigned char>(w[1])));
+    x->word_openers_[static_cast<size_t>(a) << 8 | b] = true;
+  }
   auto wd = load_lexicon(lexdir + "/ugedage.txt", '\t', 1);
   if (!wd.ok()) return wd.error();
   std::string wds;
   for (const auto& r : *wd) wds += (wds.empty() ? "" : "|") + r.fields[0];
 
   auto make = [](const std::string& p) { return make_re(p); };
-  x->numeric_ = make("(\\d{1,2})([-./])(\\d{1,2})([-./])(\\d{4}|\\d{2})");
+  // "(\\d{2}(?:\\d{2})?)" is "(\\d{4}|\\d{2})" (four digits when there are four), written one-pass.
+  // The separators are no groups (each is the byte after its day or month group): RE2's one-pass
+  // engine takes at most four groups, and a fifth sent every numeric date to the backtracker.
+  x->numeric_ = make("(\\d{1,2})[-./](\\d{1,2})[-./](\\d{2}(?:\\d{2})?)");
   x->iso_ = make("(\\d{4})-(\\d{2})-(\\d{2})");
-  x->slash_dash_ = make("(\\d{1,2})/(\\d{1,2})[-. ](\\d{4}|\\d{2})");
+  x->slash_dash_ = make("(\\d{1,2})/(\\d{1,2})[-. ](\\d{2}(?:\\d{2})?)");
   x->named_ = make("(?i)(\\d{1,2})\\.?\\s?" + month + "[ ,]+(?:(?-i:[A-Za-zæøå]+)\\s)?(\\d{4})");
   // "1.-3. marts 2021", "4. og tirsdag den 5. december 2006".
-  x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-|til|og)\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
+  x->range_ = make(std::string("(?i)(\\d{1,2})\\.?\\s?(?:-|") + kRangeWords[0] + "|" + kRangeWords[1] + ")\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
                    "[ ,]+(\\d{4})");
   // Day/month without a year after "den", and the items coordinated with it: "den 28/2, 4/3 og 10/3".
   x->dm_list_ = make("(\\d{1,2}/\\d{1,2}(?:(?:,\\s*|\\s+og\\s+)\\d{1,2}/\\d{1,2})*)(?:[^\\d/-]|$)");
@@ -107,7 +135,9 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->cut_year_ = make("^\\s\\d{1,3}(?:\\D|$)");
   x->clock_ = make("\\d{1,2}[:.]\\d{2}(?::\\d{2})?");
   x->dm_item_ = make("(\\d{1,2})/(\\d{1,2})");
-  x->named_noyear_ = make("(?i)(\\d{1,2})\\.\\s?" + month + "(?:[^\\pL\\pN]|$)");
+  // No "\\.?" after the month word: a dot is itself no letter or digit, so the pattern matches
+  // where it did with the same groups, and without the choice between the two it is one-pass.
+  x->named_noyear_ = make("(?i)(\\d{1,2})\\.\\s?" + month_word + "(?:[^\\pL\\pN]|$)");
   auto dl = load_lexicon(lexdir + "/dato_etiketter.tsv", '\t', 2);
   if (!dl.ok()) return dl.error();
   std::map<std::string, std::string> kinds;
@@ -175,8 +205,21 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     unsigned char c = static_cast<unsigned char>(t[e]);
     if (len == 4) return c == '-';
     if (len > 2) return false;
-    return c == '.' || c == '-' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ||
-           c >= 0x80 || static_cast<unsigned>((c | 0x20) - 'a') < 26u;
+    if (c == '.' || c == '-' || c == '/' || c >= 0x80) return true;
+    // Else a form goes on with a word (a month or a range word) or "-", after at most one white
+    // space (\s?): its first two letters must open one of those words (case-insensitively; a
+    // byte of 0x80 or above may be a case variant of a letter, as RE2 folds "k" and "s").
+    size_t q = e;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') ++q;
+    if (q >= t.size()) return false;
+    const auto c1 = static_cast<unsigned char>(t[q]);
+    if (c1 == '-' || c1 >= 0x80) return true;
+    if (static_cast<unsigned>((c1 | 0x20) - 'a') >= 26u) return false;
+    if (word_openers_.empty()) return true;
+    if (q + 1 >= t.size()) return false;
+    const auto c2 = static_cast<unsigned char>(t[q + 1]);
+    if (c2 >= 0x80) return true;
+    return word_openers_[static_cast<size_t>(c1 | 0x20) << 8 | static_cast<unsigned char>(std::tolower(c2))];
   };
   for (size_t i = 0; i < t.size();) {
     // Eight bytes at a time past words without an ASCII digit (most of a letter): the test is
@@ -216,11 +259,22 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
   enum Form { kRange, kNamed, kIso, kNumeric, kSlashDash, kNoYear, kDmList };
   // One anchored match with groups per form and start: within the 120-byte window RE2 picks its
   // engine well (asking the DFA for the bounds first and the groups within them cost 5 % more).
-  auto each = [&](const RE2& re, Form form, int groups, auto&& fn) {
+  // `skip` says, before the match, that a start can add nothing.
+  auto each = [&](const RE2& re, Form form, int groups, auto&& fn, auto&& skip) {
     for (size_t i = 0; i < starts.size(); ++i)
-      if ((forms[i] & (1u << form)) && re.Match(t, starts[i], window_end[i], RE2::ANCHOR_START, g, groups + 1))
+      if ((forms[i] & (1u << form)) && !skip(starts[i]) &&
+          re.Match(t, starts[i], window_end[i], RE2::ANCHOR_START, g, groups + 1))
         fn(starts[i]);
   };
+  // A start inside a date found already: a form that adds one mention from it would overlap
+  // that date, which add() refuses (found mentions never overlap, so only the last one starting
+  // at or before it can hold it). Most of them are the day of a "d. month yyyy" that the
+  // year-less form matches too.
+  auto inside_found = [&](size_t b) {
+    auto it = found.upper_bound({static_cast<uint32_t>(b), UINT32_MAX});
+    return it != found.begin() && std::prev(it)->first.second > b;
+  };
+  auto never = [](size_t) { return false; };
   auto pos = [&](re2::StringPiece p) { return static_cast<size_t>(p.data() - t.data()); };
   // Ranges first: "1.-3. marts 2021" gives both ends.
   each(*range_, kRange, 4, [&](size_t b) {
@@ -228,28 +282,29 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     int mo = month_of(g[3]), y = num(g[4]);
     add(b, pos(g[1]) + g[1].size(), y, mo, num(g[1]), "d.-d. month yyyy");
     add(pos(g[2]), pos(g[4]) + g[4].size(), y, mo, num(g[2]), "d.-d. month yyyy");
-  });
+  }, never);
   each(*named_, kNamed, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
     if (e < t.size() && text::is_digit(static_cast<unsigned char>(t[e]))) return;
     add(b, e, num(g[3]), month_of(g[2]), num(g[1]), "d. month yyyy");
-  });
+  }, inside_found);
   each(*iso_, kIso, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
     if (isolated(t, b, e)) add(b, e, num(g[1]), num(g[2]), num(g[3]), "yyyy-mm-dd");
-  });
-  each(*numeric_, kNumeric, 5, [&](size_t b) {
-    size_t e = pos(g[5]) + g[5].size();
+  }, inside_found);
+  each(*numeric_, kNumeric, 3, [&](size_t b) {
+    size_t e = pos(g[3]) + g[3].size();
     if (!isolated(t, b, e)) return;
-    if (g[2] != g[4]) return;  // "1.2-2020" mixes separators: not a date
+    const char sep1 = t[pos(g[1]) + g[1].size()], sep2 = t[pos(g[2]) + g[2].size()];
+    if (sep1 != sep2) return;  // "1.2-2020" mixes separators: not a date
     // Two-digit years only with a strong separator: "14.12.20" yes, "1-2-20" no.
-    if (g[5].size() == 2 && g[2] == "-") return;
-    add(b, e, year_of(std::string(g[5])), num(g[3]), num(g[1]), g[5].size() == 4 ? "dd-mm-yyyy" : "dd.mm.yy");
-  });
+    if (g[3].size() == 2 && sep1 == '-') return;
+    add(b, e, year_of(std::string(g[3])), num(g[2]), num(g[1]), g[3].size() == 4 ? "dd-mm-yyyy" : "dd.mm.yy");
+  }, inside_found);
   each(*slash_dash_, kSlashDash, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
     if (isolated(t, b, e)) add(b, e, year_of(std::string(g[3])), num(g[2]), num(g[1]), "d/m-yy");
-  });
+  }, inside_found);
 
   // Year-less "den 29. september": the year of the nearest full date before it, else after it;
   // a month more than six months before that date's month is in the next year (December, then
@@ -272,16 +327,18 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
       if (RE2::PartialMatch(std::string_view(t).substr(e, 5), *cut_year_)) return;
       int mo = month_of(g[2]);
       add(b, e, year_near(b, mo), mo, num(g[1]), "d. month (year from context)");
-    });
+    }, inside_found);
     // "den 28/2, 4/3 og 10/3": a list after "den".
+    auto after_den = [&](size_t b) {
+      return RE2::PartialMatch(std::string_view(t).substr(b >= 5 ? b - 5 : 0, b >= 5 ? 5 : b), *den_before_);
+    };
     each(*dm_list_, kDmList, 1, [&](size_t b) {
-      if (!RE2::PartialMatch(std::string_view(t).substr(b >= 5 ? b - 5 : 0, b >= 5 ? 5 : b), *den_before_)) return;
       re2::StringPiece items = g[1], d, m;
       while (RE2::FindAndConsume(&items, *dm_item_, &d, &m)) {
         int mo = num(m);
         add(pos(d), pos(m) + m.size(), year_near(pos(d), mo), mo, num(d), "den d/m (year from context)");
       }
-    });
+    }, [&](size_t b) { return !after_den(b); });
   }
 
   for (auto& [k, v] : found) a.dates.push_back(v);

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cstring>
+#include <map>
 
 #include "core/lexicon.h"
 #include "core/re.h"
@@ -18,40 +21,67 @@ struct Sentence {
 };
 
 // Sentences end at ". ", "? ", "! ", a blank line, or a line that ends without punctuation
-// (headings). Cost: one pass.
-std::vector<Sentence> sentences(const std::string& t) {
-  std::vector<Sentence> out;
-  size_t b = 0;
-  // Only '.', '?', '!' and '\n' can end a sentence: other bytes are passed by one table look-up.
-  static constexpr auto kMaybeEnd = [] {
-    std::array<bool, 256> m{};
-    m['.'] = m['?'] = m['!'] = m['\n'] = true;
-    return m;
-  }();
-  for (size_t i = 0; i < t.size(); ++i) {
-    if (!kMaybeEnd[static_cast<unsigned char>(t[i])]) continue;
+// (headings). Whether byte i ends one depends only on the bytes around it, so the sentence that
+// holds a position is found by looking back and forth from it: a text is cut into sentences only
+// near its triggers, not over its whole length.
+class Sentences {
+ public:
+  explicit Sentences(const std::string& t) : t_(t) {}
+
+  // The sentence holding byte p (< size).
+  Sentence around(size_t p) const {
+    size_t b = p;
+    while (b > 0 && !ends_at(b - 1)) --b;
+    return from(b);
+  }
+  // The sentence that starts at b (< size): up to its end, or the end of the text.
+  Sentence from(size_t b) const {
+    const std::string& t = t_;
+    // Eight bytes at a time past words that hold no byte that can end a sentence (most of a
+    // text: an end comes every 40-80 bytes): the SWAR zero-byte test is exact for whether a word
+    // holds one.
+    constexpr uint64_t k1 = 0x0101010101010101ull, k80 = 0x80 * k1;
+    auto holds = [&](uint64_t w, unsigned char c) {
+      const uint64_t x = w ^ (c * k1);
+      return (x - k1) & ~x & k80;
+    };
+    for (size_t i = b; i < t.size(); ++i) {
+      while (i + 8 <= t.size()) {
+        uint64_t w;
+        std::memcpy(&w, t.data() + i, 8);
+        if (holds(w, '.') | holds(w, '?') | holds(w, '!') | holds(w, '\n')) break;
+        i += 8;
+      }
+      if (i >= t.size()) break;
+      if (ends_at(i)) return {b, i + 1};
+    }
+    return {b, t.size()};
+  }
+
+ private:
+  bool ends_at(size_t i) const {
+    const std::string& t = t_;
+    const char c = t[i];
+    if (c != '.' && c != '?' && c != '!' && c != '\n') return false;
     bool end = false;
-    if ((t[i] == '.' || t[i] == '?' || t[i] == '!') && (i + 1 == t.size() || t[i + 1] == ' ' || t[i + 1] == '\n')) {
+    if ((c == '.' || c == '?' || c == '!') && (i + 1 == t.size() || t[i + 1] == ' ' || t[i + 1] == '\n')) {
       // "f.eks. " and "bl.a. " do not end a sentence: the letter before the dot is a single letter.
       end = !(i >= 2 && t[i - 2] == '.') && !(i >= 1 && i + 2 < t.size() && t[i + 1] == ' ' && text::starts_lower(std::string_view(t).substr(i + 2)));
     }
-    if (t[i] == '\n' && ((i + 1 < t.size() && t[i + 1] == '\n') || (i > 0 && t[i - 1] == ':'))) end = true;
+    if (c == '\n' && ((i + 1 < t.size() && t[i + 1] == '\n') || (i > 0 && t[i - 1] == ':'))) end = true;
     // "1. Modernisering": list numbering at a line start is no sentence end.
-    if (end && t[i] == '.') {
+    if (end && c == '.') {
       size_t d = i;
       while (d > 0 && std::isdigit(static_cast<unsigned char>(t[d - 1]))) --d;
       size_t ls = d;
       while (ls > 0 && t[ls - 1] == ' ') --ls;
       if (d < i && (ls == 0 || t[ls - 1] == '\n')) end = false;
     }
-    if (end) {
-      out.push_back({b, i + 1});
-      b = i + 1;
-    }
+    return end;
   }
-  if (b < t.size()) out.push_back({b, t.size()});
-  return out;
-}
+
+  const std::string& t_;
+};
 
 bool has_at_word_start(const std::string& hay, const std::string& needle, size_t* at = nullptr) {
   size_t p = 0;
@@ -125,47 +155,54 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a, const Starts& sta
     pos = at + std::max<size_t>(m.size(), 1);
   }
   if (trigger_at.empty()) return;
-  auto sents = sentences(t);
-  // Only the sentences near a trigger are lower-cased and searched for area phrases.
-  std::vector<std::string> lowered(sents.size());
-  std::vector<char> has_trigger(sents.size(), 0), ready(sents.size(), 0);
-  auto sentence_of = [&](size_t pos) {
-    auto it = std::upper_bound(sents.begin(), sents.end(), pos, [](size_t p, const Sentence& s) { return p < s.b; });
-    return static_cast<size_t>(it - sents.begin()) - 1;
-  };
-  for (size_t p : trigger_at) has_trigger[sentence_of(p)] = 1;
+  const Sentences cut(t);
+  // The trigger sentences, in text order, once each.
+  std::vector<Sentence> trigger_sentences;
+  for (size_t p : trigger_at)
+    if (trigger_sentences.empty() || p >= trigger_sentences.back().e) trigger_sentences.push_back(cut.around(p));
   // Municipality mentions by position, for requested_by: (start, code), sorted.
   std::vector<std::pair<uint32_t, std::string>> mentions;
   for (const auto& m : a.municipalities)
     for (const auto& sp : m.mentions) mentions.push_back({sp.begin, m.municipality.code});
   std::sort(mentions.begin(), mentions.end());
-  // Per sentence looked at: which phrases (areas_, then general_) occur in it anywhere.
-  std::vector<std::vector<char>> occurs(sents.size());
+  // Per sentence looked at (by its start): its lower-cased text and which phrases (areas_, then
+  // general_) occur in it anywhere. Only the sentences near a trigger are lower-cased.
+  struct Looked {
+    std::string lowered;
+    std::vector<char> occurs;
+  };
+  std::map<size_t, Looked> looked;
   std::vector<int> hit;
-  auto low = [&](size_t k) -> const std::string& {
-    if (!ready[k]) {
-      lowered[k] = text::lower(std::string_view(t).substr(sents[k].b, sents[k].e - sents[k].b)), ready[k] = 1;
-      occurs[k].assign(areas_.size() + general_.size(), 0);
+  auto look = [&](const Sentence& sn) -> const Looked& {
+    auto [it, fresh] = looked.try_emplace(sn.b);
+    Looked& l = it->second;
+    if (fresh) {
+      l.lowered = text::lower(std::string_view(t).substr(sn.b, sn.e - sn.b));
+      l.occurs.assign(areas_.size() + general_.size(), 0);
       hit.clear();
       RE2::Set::ErrorInfo error{};
-      if (!phrases_->Match(lowered[k], &hit, &error) && error.kind != RE2::Set::kNoError)
-        occurs[k].assign(occurs[k].size(), 1);  // the set's DFA gave up: look for every phrase
-      for (int h : hit) occurs[k][static_cast<size_t>(h)] = 1;
+      if (!phrases_->Match(l.lowered, &hit, &error) && error.kind != RE2::Set::kNoError)
+        l.occurs.assign(l.occurs.size(), 1);  // the set's DFA gave up: look for every phrase
+      for (int h : hit) l.occurs[static_cast<size_t>(h)] = 1;
     }
-    return lowered[k];
+    return l;
   };
-  // A phrase at a word start of sentence k; one the set did not see there is not looked for.
-  auto area_in = [&](size_t k, size_t a) { return occurs[k][a] && has_at_word_start(low(k), areas_[a].first); };
-  auto general_in = [&](size_t k) {
+  // A phrase at a word start of the sentence; one the set did not see there is not looked for.
+  auto area_in = [&](const Sentence& sn, size_t ai) {
+    const Looked& l = look(sn);
+    return l.occurs[ai] && has_at_word_start(l.lowered, areas_[ai].first);
+  };
+  auto general_in = [&](const Sentence& sn) {
+    const Looked& l = look(sn);
     for (size_t w = 0; w < general_.size(); ++w)
-      if (occurs[k][areas_.size() + w] && has_at_word_start(low(k), general_[w])) return true;
+      if (l.occurs[areas_.size() + w] && has_at_word_start(l.lowered, general_[w])) return true;
     return false;
   };
-  auto add = [&](const std::string& area, size_t si, const std::string& rule) {
+  auto add = [&](const std::string& area, const Sentence& sn, const std::string& rule) {
     auto it = std::find_if(a.exemptions.begin(), a.exemptions.end(), [&](const Exemption& e) { return e.area == area; });
     std::vector<std::string> req;
-    auto first = std::lower_bound(mentions.begin(), mentions.end(), std::make_pair(static_cast<uint32_t>(sents[si].b), std::string()));
-    for (auto it = first; it != mentions.end() && it->first < sents[si].e; ++it)
+    auto first = std::lower_bound(mentions.begin(), mentions.end(), std::make_pair(static_cast<uint32_t>(sn.b), std::string()));
+    for (auto it = first; it != mentions.end() && it->first < sn.e; ++it)
       if (std::find(req.begin(), req.end(), it->second) == req.end()) req.push_back(it->second);
     if (it != a.exemptions.end()) {
       for (const auto& c : req)
@@ -173,26 +210,26 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a, const Starts& sta
           it->requested_by.push_back(c);
       return;
     }
-    size_t lead = t.find_first_not_of(" \n", sents[si].b);
-    size_t end = sents[si].e;
+    size_t lead = t.find_first_not_of(" \n", sn.b);
+    size_t end = sn.e;
     while (end > lead && (t[end - 1] == ' ' || t[end - 1] == '\n')) --end;
     a.exemptions.push_back({area, t.substr(lead, end - lead), req,
                             {static_cast<uint32_t>(lead), static_cast<uint32_t>(end)}, rule});
   };
-  for (size_t i = 0; i < sents.size(); ++i) {
-    if (!has_trigger[i]) continue;
-    const std::string& s = low(i);
+  for (const Sentence& ts : trigger_sentences) {
+    const std::string& s = look(ts).lowered;
     bool specific = false;
     // A trigger sentence that ends in a colon introduces a list: each following line (up to ten)
     // names an area ("... ønsker skal være en del af et frikommuneforsøg:\n1. Flere i beskæftigelse").
-    size_t last = i;
     std::string trimmed = s.substr(0, s.find_last_not_of(" \n") + 1);
-    if (!trimmed.empty() && trimmed.back() == ':') last = std::min(sents.size() - 1, i + 10);
-    if (last > i) {
-      size_t list_end = t.find("\n\n", sents[i].e);
-      for (size_t k = i + 1; k <= last && (list_end == std::string::npos || sents[k].b < list_end); ++k) {
+    if (!trimmed.empty() && trimmed.back() == ':') {
+      size_t list_end = t.find("\n\n", ts.e);
+      Sentence k = ts;
+      for (int n = 0; n < 10 && k.e < t.size(); ++n) {
+        k = cut.from(k.e);
+        if (list_end != std::string::npos && k.b >= list_end) break;
         bool found = false;
-        low(k);
+        look(k);
         for (size_t ai = 0; ai < areas_.size(); ++ai)
           if (area_in(k, ai)) {
             add(areas_[ai].second, k, "trigger: list item+area");
@@ -202,11 +239,11 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a, const Starts& sta
       }
     }
     for (size_t ai = 0; ai < areas_.size(); ++ai)
-      if (area_in(i, ai)) {
-        add(areas_[ai].second, i, "trigger+area in sentence");
+      if (area_in(ts, ai)) {
+        add(areas_[ai].second, ts, "trigger+area in sentence");
         specific = true;
       }
-    if (!specific && general_in(i)) add("general", i, "trigger+general");
+    if (!specific && general_in(ts)) add("general", ts, "trigger+general");
   }
   // requested_by empty for every area: take the document's municipalities when few (a joint
   // application names its senders in the letterhead, not in the sentence).

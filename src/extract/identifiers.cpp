@@ -94,7 +94,7 @@ void scan_columns(const RE2& label_line, const std::array<bool, 256>& opens, con
     size_t first = pos;
     while (first < nl && (t[first] == ' ' || t[first] == '\t')) ++first;
     if (line.size() <= 40 && first < nl && opens[static_cast<unsigned char>(t[first])] &&
-        RE2::FullMatch(line, label_line, &label)) {
+        full_match_dfa_first(line, label_line, &label)) {
       // Look ahead up to 14 lines for the first unclaimed value line.
       size_t q = nl + 1;
       for (int k = 0; k < 14 && q < t.size(); ++k) {
@@ -123,8 +123,8 @@ void scan_columns(const RE2& label_line, const std::array<bool, 256>& opens, con
 // the last match on, so ^ holds there. The match for a label at p therefore starts at p when p is
 // that end, else at the character before p; tried anchored there in order, the first that
 // matches is the search's leftmost match. The DFA finds its bounds; groups are taken within it.
-void scan(const RE2& re, const Document& doc, const std::vector<uint32_t>& starts, const char* rule,
-          std::vector<IdMention>& out) {
+void scan(const RE2& re, const Latin1Groups& groups, const Document& doc, const std::vector<uint32_t>& starts,
+          const char* rule, std::vector<IdMention>& out) {
   const std::string& t = doc.text;
   size_t consumed = 0, tried = std::string::npos;
   re2::StringPiece g[3], whole;
@@ -137,7 +137,7 @@ void scan(const RE2& re, const Document& doc, const std::vector<uint32_t>& start
     const re2::StringPiece rest(t.data() + consumed, t.size() - consumed);
     if (!re.Match(rest, s - consumed, rest.size(), RE2::ANCHOR_START, &whole, 1)) continue;
     size_t e = s + whole.size();
-    if (!re.Match(rest, s - consumed, e - consumed, RE2::ANCHOR_BOTH, g, 3)) continue;  // cannot fail
+    if (!groups.groups(std::string_view(rest.data(), rest.size()), s - consumed, e - consumed, g, 3)) continue;  // cannot fail
     consumed = e;
     const re2::StringPiece label = g[1], value = g[2];
     std::string v = text::strip_spaces(std::string(value.data(), value.size()));
@@ -176,6 +176,8 @@ Result<std::shared_ptr<const IdentifierExtractor>> IdentifierExtractor::create(c
   if (!d.ok()) return d.error();
   x->case_re_ = std::move(c.value());
   x->doc_re_ = std::move(d.value());
+  x->case_groups_ = std::make_unique<Latin1Groups>(*x->case_re_);
+  x->doc_groups_ = std::make_unique<Latin1Groups>(*x->doc_re_);
   auto cl = compile_label_line(lexdir + "/sagsnr_etiketter.txt");
   if (!cl.ok()) return cl.error();
   auto dl = compile_label_line(lexdir + "/doknr_etiketter.txt");
@@ -214,8 +216,8 @@ void IdentifierExtractor::run(const Document& doc, Analysis& a) const {
 }
 
 void IdentifierExtractor::run(const Document& doc, Analysis& a, const Starts& starts) const {
-  scan(*case_re_, doc, starts[StartKind::kCaseLabel], "label+value", a.case_numbers);
-  scan(*doc_re_, doc, starts[StartKind::kDocLabel], "label+value", a.document_numbers);
+  scan(*case_re_, *case_groups_, doc, starts[StartKind::kCaseLabel], "label+value", a.case_numbers);
+  scan(*doc_re_, *doc_groups_, doc, starts[StartKind::kDocLabel], "label+value", a.document_numbers);
   // Column layout only when the inline rule found nothing for that kind.
   std::vector<Span> claimed;
   for (const auto& m : a.case_numbers) claimed.push_back(m.span);

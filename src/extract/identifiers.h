@@ -7,6 +7,7 @@
 
 #include <re2/re2.h>
 
+#include "core/re.h"
 #include "core/result.h"
 #include "core/types.h"
 #include "extract/starts.h"
@@ -27,6 +28,7 @@ class IdentifierExtractor {
  private:
   std::shared_ptr<const StartFinder> own_starts_;  // this extractor's start patterns alone
   std::unique_ptr<RE2> case_re_, doc_re_, case_line_, doc_line_, value_line_;
+  std::unique_ptr<Latin1Groups> case_groups_, doc_groups_;  // case_re_'s and doc_re_'s groups (core/re.h)
   std::array<bool, 256> case_opens_{}, doc_opens_{};
   std::string case_start_, doc_start_;  // the label alternations alone: where the patterns' labels start  // bytes a label line's label can open with
 };

@@ -43,6 +43,10 @@ Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::
                                             titles + ")(?:,[ ]?|[ ])" + kNamePattern);
   for (auto* re : {&x->any_title_, &x->title_name_, &x->name_title_, &x->genitive_name_, &x->name_as_title_})
     if (!(*re)->ok()) return Error{"lexicon", lexdir + "/borgmester.tsv: mayor pattern does not compile: " + (*re)->error()};
+  x->title_name_groups_ = std::make_unique<Latin1Groups>(*x->title_name_);
+  x->name_title_groups_ = std::make_unique<Latin1Groups>(*x->name_title_);
+  x->genitive_name_groups_ = std::make_unique<Latin1Groups>(*x->genitive_name_);
+  x->name_as_title_groups_ = std::make_unique<Latin1Groups>(*x->name_as_title_);
   auto own = StartFinder::create(x->start_patterns());
   if (!own.ok()) return own.error();
   x->own_starts_ = *own;
@@ -129,8 +133,12 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
     }
     end = std::min(end, from + 160);
     // The block ends where the next name with a title begins (an address block of several mayors).
-    re2::StringPiece window(t.data() + from, end - from), pre, nm;
-    if (RE2::PartialMatch(window, *title_name_, &pre, &nm)) end = std::min(end, static_cast<size_t>(pre.data() - t.data()));
+    re2::StringPiece window(t.data() + from, end - from), whole, wg[3];
+    if (title_name_->Match(window, 0, window.size(), RE2::UNANCHORED, &whole, 1)) {
+      const size_t wb = static_cast<size_t>(whole.data() - window.data());
+      if (title_name_groups_->groups(std::string_view(window.data(), window.size()), wb, wb + whole.size(), wg, 3))
+        end = std::min(end, static_cast<size_t>(wg[1].data() - t.data()));
+    }
     auto it = std::lower_bound(mentions.begin(), mentions.end(), static_cast<uint32_t>(from),
                                [](const At& x, uint32_t p) { return x.first < p; });
     for (; it != mentions.end() && it->first < end; ++it)
@@ -149,9 +157,10 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
     found.push_back({name, m, s, std::move(rule)});
   };
 
-  re2::StringPiece in, prefix, name;
+  re2::StringPiece in, prefix, name, g[4];
   for (auto [rb, re] : regions)
-  for (in = re2::StringPiece(t.data() + rb, re - rb); RE2::FindAndConsume(&in, *title_name_, &prefix, &name);) {
+  for (in = re2::StringPiece(t.data() + rb, re - rb); find_and_consume(in, *title_name_, *title_name_groups_, g, 3);) {
+    prefix = g[1], name = g[2];
     size_t b = prefix.data() - t.data();
     if (b > 0 && text::is_letter_at(t, b - 1)) continue;
     std::string pre(prefix.data(), prefix.size());
@@ -185,7 +194,8 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
   }
   re2::StringPiece muni_i, muni_k;
   for (auto [rb, re] : regions)
-  for (in = re2::StringPiece(t.data() + rb, re - rb); RE2::FindAndConsume(&in, *name_title_, &name, &muni_i, &muni_k);) {
+  for (in = re2::StringPiece(t.data() + rb, re - rb); find_and_consume(in, *name_title_, *name_title_groups_, g, 4);) {
+    name = g[1], muni_i = g[2], muni_k = g[3];
     size_t b = name.data() - t.data();
     // "Teknisk Udvalg" before a comma is not a name; the checker decides.
     const Municipality* m = nullptr;
@@ -196,7 +206,8 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
         {static_cast<uint32_t>(b), static_cast<uint32_t>(b + name.size())}, "name, borgmester");
   }
   for (auto [rb, re] : regions)
-  for (in = re2::StringPiece(t.data() + rb, re - rb); RE2::FindAndConsume(&in, *name_as_title_, &name, &muni_i);) {
+  for (in = re2::StringPiece(t.data() + rb, re - rb); find_and_consume(in, *name_as_title_, *name_as_title_groups_, g, 3);) {
+    name = g[1], muni_i = g[2];
     size_t b = name.data() - t.data();
     const Municipality* m = muni_i.empty() ? nullptr : g_->lookup(std::string(muni_i.data(), muni_i.size()));
     add(std::string(name.data(), name.size()), m, {static_cast<uint32_t>(b), static_cast<uint32_t>(b + name.size())},
@@ -204,7 +215,8 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
   }
   re2::StringPiece muni;
   for (auto [rb, re] : regions)
-  for (in = re2::StringPiece(t.data() + rb, re - rb); RE2::FindAndConsume(&in, *genitive_name_, &muni, &name);) {
+  for (in = re2::StringPiece(t.data() + rb, re - rb); find_and_consume(in, *genitive_name_, *genitive_name_groups_, g, 3);) {
+    muni = g[1], name = g[2];
     size_t b = muni.data() - t.data();
     if (b > 0 && text::is_letter_at(t, b - 1)) continue;
     add(std::string(name.data(), name.size()), g_->lookup(std::string(muni.data(), muni.size())),

@@ -124,9 +124,10 @@ void MunicipalityExtractor::run(const Document& doc, Analysis& a, const Starts& 
     size_t e = hits[i].span.end;
     // Plural context words, and singular ones too: "Langeland, Middelfart og Viborg Kommune".
     bool plural = false;
-    for (const auto* words : {&plural_, &after_})
-      for (const auto& w : *words)
-        if (e < t.size() && t[e] == ' ' && word_follows(t, e + 1, w)) plural = true;
+    if (e < t.size() && t[e] == ' ')
+      for (const auto* words : {&plural_, &after_})
+        for (const auto& w : *words)
+          if (!plural && word_follows(t, e + 1, w)) plural = true;
     if (!plural) continue;
     for (size_t j = i; j > 0; --j) {
       size_t sep = coordination_before(t, hits[j].span.begin);
@@ -141,11 +142,12 @@ void MunicipalityExtractor::run(const Document& doc, Analysis& a, const Starts& 
   for (size_t i = 0; i < hits.size(); ++i) {
     size_t b = hits[i].span.begin;
     bool head = false;
-    for (const auto& w : list_) {
-      for (std::string_view gap : {" ", ": ", "\n", ":\n", " (", " - "}) {
-        size_t n = gap.size();
-        if (b >= n && std::string_view(t).substr(b - n, n) == gap && word_precedes(t, b - n, w)) head = true;
-      }
+    // The gap first: most names follow none of them, and then no list word is compared.
+    for (std::string_view gap : {" ", ": ", "\n", ":\n", " (", " - "}) {
+      size_t n = gap.size();
+      if (head || b < n || std::string_view(t).substr(b - n, n) != gap) continue;
+      for (const auto& w : list_)
+        if (word_precedes(t, b - n, w)) head = true;
     }
     if (!head) continue;
     counted[i] = 1;

@@ -35,6 +35,13 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   for (auto* re : {&x->any_question_, &x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_, &x->committee_, &x->committee_header_})
     if (!(*re)->ok())
       return Error{"lexicon", lexdir + "/folketing.tsv: parliamentary pattern does not compile: " + (*re)->error()};
+  x->question_groups_ = std::make_unique<Latin1Groups>(*x->question_);
+  x->heading_groups_ = std::make_unique<Latin1Groups>(*x->heading_);
+  x->number_groups_ = std::make_unique<Latin1Groups>(*x->number_);
+  x->chamber_groups_ = std::make_unique<Latin1Groups>(*x->chamber_);
+  x->series_groups_ = std::make_unique<Latin1Groups>(*x->series_);
+  x->committee_groups_ = std::make_unique<Latin1Groups>(*x->committee_);
+  x->committee_header_groups_ = std::make_unique<Latin1Groups>(*x->committee_header_);
   auto own = StartFinder::create(x->start_patterns());
   if (!own.ok()) return own.error();
   x->own_starts_ = *own;
@@ -66,13 +73,13 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts&
   // character before it for a rule that opens with "^ or a non-letter" (`before`). The DFA decides
   // whether and where it matches; the groups are then taken within that match only (an anchored
   // match asking for groups runs the capturing engine over the rest of the text).
-  auto leftmost = [&](const RE2& re, bool before, re2::StringPiece* g, int n) {
+  auto leftmost = [&](const RE2& re, const Latin1Groups& groups, bool before, re2::StringPiece* g, int n) {
     re2::StringPiece whole;
     for (size_t k = 0; candidate(k); ++k) {
       size_t from = at[k];
       if (before && from > 0) text::prev_cp(t, from);
       if (re.Match(all, from, t.size(), RE2::ANCHOR_START, &whole, 1))
-        return re.Match(all, from, from + whole.size(), RE2::ANCHOR_BOTH, g, n);
+        return groups.groups(t, from, from + whole.size(), g, n);
     }
     return false;
   };
@@ -95,20 +102,21 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts&
     return Span{static_cast<uint32_t>(p.data() - t.data()), static_cast<uint32_t>(p.data() + p.size() - t.data())};
   };
   re2::StringPiece g[4];
-  if (leftmost(*question_, false, g, 4)) {
+  if (leftmost(*question_, *question_groups_, false, g, 4)) {
     num = g[1], s1 = g[2], s2 = g[3];
     pq.number = norm_number(std::string(num.data(), num.size()));
     re2::StringPiece s = !s1.empty() ? s1 : s2;
     pq.series = norm_series(std::string(s.data(), s.size()));
     pq.span = span_of(num);
     pq.rule = "spørgsmål nr. N (series)";
-  } else if (leftmost(*chamber_, false, g, 2)) {
+  } else if (leftmost(*chamber_, *chamber_groups_, false, g, 2)) {
     num = g[1];
     pq.number = norm_number(std::string(num.data(), num.size()));
     pq.series = "§ 20";
     pq.span = span_of(num);
     pq.rule = "§ 20-spørgsmål S N";
-  } else if ((leftmost(*heading_, false, g, 2) || leftmost(*number_, true, g, 2)) && RE2::PartialMatch(t, *marker_)) {
+  } else if ((leftmost(*heading_, *heading_groups_, false, g, 2) || leftmost(*number_, *number_groups_, true, g, 2)) &&
+             RE2::PartialMatch(t, *marker_)) {
     num = g[1];
     // A bare question number counts in a text that speaks of the Folketing; the series is the
     // first one the text names ("L 22", "Alm.del"), or § 20 for an "S" number.
@@ -116,15 +124,15 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts&
     pq.span = span_of(num);
     pq.rule = "spørgsmål N + series in text";
     if (pq.number[0] == 'S' && pq.number.size() > 1 && pq.number[1] == ' ') pq.series = "§ 20";
-    else if (RE2::PartialMatch(t, *series_, &s1)) pq.series = norm_series(std::string(s1.data(), s1.size()));
+    else if (partial_match(t, *series_, *series_groups_, g, 2)) pq.series = norm_series(std::string(g[1].data(), g[1].size()));
     else pq.series = "";
   } else {
     return;
   }
   if (pq.series != "§ 20") {
-    re2::StringPiece c;
-    if (RE2::PartialMatch(t, *committee_, &c)) pq.committee = std::string(c.data(), c.size()) + "et";
-    else if (RE2::PartialMatch(t, *committee_header_, &c)) pq.committee = std::string(c.data(), c.size());
+    if (partial_match(t, *committee_, *committee_groups_, g, 2)) pq.committee = std::string(g[1].data(), g[1].size()) + "et";
+    else if (partial_match(t, *committee_header_, *committee_header_groups_, g, 2))
+      pq.committee = std::string(g[1].data(), g[1].size());
   }
   a.parliamentary_question = pq;
 }

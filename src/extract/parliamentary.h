@@ -7,6 +7,7 @@
 
 #include <re2/re2.h>
 
+#include "core/re.h"
 #include "core/result.h"
 #include "core/types.h"
 #include "extract/starts.h"
@@ -26,6 +27,9 @@ class ParliamentaryExtractor {
  private:
   std::shared_ptr<const StartFinder> own_starts_;  // this extractor's start patterns alone
   std::unique_ptr<RE2> any_question_, question_, heading_, number_, chamber_, series_, marker_, committee_, committee_header_;
+  // The groups of the patterns above that have some, cheaply (core/re.h).
+  std::unique_ptr<Latin1Groups> question_groups_, heading_groups_, number_groups_, chamber_groups_, series_groups_,
+      committee_groups_, committee_header_groups_;
 };
 
 }  // namespace sagsindeks

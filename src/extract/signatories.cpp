@@ -57,6 +57,7 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
                                         kPartyPattern + "(?:[ ]?[,/][ ]?.*|[ ]\\p{Ll}+)?$");
   for (auto* re : {&x->closing_, &x->closing_scan_, &x->name_line_, &x->byline_})
     if (!(*re)->ok()) return Error{"lexicon", lexdir + "/hilsner.txt, byline.txt or titler.tsv: signatory pattern does not compile: " + (*re)->error()};
+  x->name_line_groups_ = std::make_unique<Latin1Groups>(*x->name_line_);
   x->closing_start_ = "(?i)(?:" + alt + ")";
   auto own = StartFinder::create(x->start_patterns());
   if (!own.ok()) return own.error();
@@ -119,8 +120,12 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a, const Starts& sta
           break;
         }
       }
-      re2::StringPiece name;
-      if (!RE2::FullMatch(part, *name_line_, &name)) continue;
+      // The DFA says whether the line is a name line; only then are the groups taken.
+      re2::StringPiece g[2];
+      if (!name_line_->Match(part, 0, part.size(), RE2::ANCHOR_BOTH, nullptr, 0) ||
+          !name_line_groups_->groups(part, 0, part.size(), g, 2))
+        continue;
+      const re2::StringPiece name = g[1];
       std::string n = clean_name(std::string(name.data(), name.size()));
       if (!names_->plausible(n)) continue;
       if (std::any_of(a.signatories.begin(), a.signatories.end(), [&](const Signatory& s) { return s.name == n; }))

@@ -8,6 +8,8 @@
 
 #include <re2/re2.h>
 
+#include "core/re.h"
+
 #include "core/result.h"
 #include "core/types.h"
 #include "extract/starts.h"
@@ -31,6 +33,7 @@ class SignatoryExtractor {
   std::shared_ptr<const NameChecker> names_;
   std::vector<std::pair<std::string, std::string>> titles_;  // (title word, role)
   std::unique_ptr<RE2> closing_, closing_scan_, name_line_, byline_;
+  std::unique_ptr<Latin1Groups> name_line_groups_;  // name_line_'s groups, cheaply (core/re.h)
   std::string closing_start_;  // the closing formulas alone: where closing_scan_ can start
   std::string role_of(std::string_view line) const;
   std::string leading_title_role(std::string_view line) const;
