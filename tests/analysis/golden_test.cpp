@@ -428,6 +428,12 @@ TEST(GoldenRecord, SpansCutOutTheirText) {
 namespace sagsindeks {
 namespace {
 
+// A letter that fills every field of the record (both record tests use it).
+constexpr const char* kRecordLetter =
+    "Borgmester Ole Bjørstorp\nIshøj Kommune\nSagsnr.: 2020-11222\nDoknr.: 348577\nDato: 14-12-2020\n"
+    "Folketingets Socialudvalg har stillet spørgsmål nr. 5 (Alm. del).\nfrigørelse fra kravet om samarbejde\n"
+    "Med venlig hilsen\n\nAstrid Krag";
+
 // The record and its published schema agree: every field the schema requires is written, with
 // the required keys of its items, for a document and for an error record.
 TEST(GoldenRecord, MatchesItsSchema) {
@@ -436,9 +442,7 @@ TEST(GoldenRecord, MatchesItsSchema) {
   auto schema = nlohmann::json::parse(in);
   Document doc;
   Analysis a = test::analyze_text(
-      "Borgmester Ole Bjørstorp\nIshøj Kommune\nSagsnr.: 2020-11222\nDoknr.: 348577\nDato: 14-12-2020\n"
-      "Folketingets Socialudvalg har stillet spørgsmål nr. 5 (Alm. del).\nfrigørelse fra kravet om samarbejde\n"
-      "Med venlig hilsen\n\nAstrid Krag",
+      kRecordLetter,
       &doc);
   auto rec = nlohmann::json::parse(to_json(doc, a, true).dump());
   const auto& ok = schema["oneOf"][1];
@@ -469,20 +473,12 @@ TEST(GoldenRecord, MatchesItsSchema) {
   }
 }
 
-}  // namespace
-}  // namespace sagsindeks
-
-namespace sagsindeks {
-namespace {
-
 // render_json (the CLI's record, built in a per-thread arena) prints exactly what to_json's value
 // dumps: one line with invalid UTF-8 replaced, or pretty; again and again (the arena is rewound).
 TEST(GoldenRecord, RenderedRecordIsTheDumpOfToJson) {
   Document doc;
   Analysis a = test::analyze_text(
-      "Borgmester Ole Bjørstorp\nIshøj Kommune\nSagsnr.: 2020-11222\nDoknr.: 348577\nDato: 14-12-2020\n"
-      "Folketingets Socialudvalg har stillet spørgsmål nr. 5 (Alm. del).\nfrigørelse fra kravet om samarbejde\n"
-      "Med venlig hilsen\n\nAstrid Krag",
+      kRecordLetter,
       &doc);
   for (int round = 0; round < 3; ++round) {
     if (round == 2) doc.source.part = PartInfo{"4.2", "4", 1, "svar.odt", "application/vnd.oasis.opendocument.text", "ab12"};
