@@ -59,6 +59,7 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
   opt.set_never_capture(true);
   opt.set_never_nl(true);
   c->set_ = std::make_unique<RE2::Set>(opt, RE2::UNANCHORED);
+  c->line_local_ = true;
   std::map<std::string, size_t> idx;
   for (const auto& r : *rows) {
     const std::string where = lexdir + "/type_cues.tsv:" + std::to_string(r.line) + ": ";
@@ -73,6 +74,13 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
     std::string err;
     if (c->set_->Add("(?m:^|[^a-zA-Z\\x{80}-\\x{10FFFF}])(?:" + r.fields[1] + ")", &err) < 0)
       return Error{"lexicon", where + err};
+    // Conservative: any ^ or $ (in a class too) but the line-start form, \A, \z, or \C (a byte,
+    // which never_nl does not keep from a line break) makes the cut unsafe.
+    std::string rest = r.fields[1];
+    for (size_t at; (at = rest.find("(?m:^)")) != std::string::npos;) rest.erase(at, 6);
+    if (rest.find_first_of("^$") != std::string::npos || rest.find("\\A") != std::string::npos ||
+        rest.find("\\z") != std::string::npos || rest.find("\\C") != std::string::npos)
+      c->line_local_ = false;
     c->cues_.push_back(std::move(re));
     if (!idx.count(r.fields[0])) {
       idx[r.fields[0]] = c->names_.size();
@@ -120,25 +128,62 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
   f.cue.assign(names_.size(), -1);
   const std::string& t = doc.text;
   f.low = text::lower_aligned(t);  // offsets into `low` are offsets into `t`
-  // Which cues occur anywhere, then which occur in the opening (within its first kEarly bytes,
-  // where a letter says what it is). A cue counts once: counting up to three gained nothing in
-  // cross-validation and cost a scan per cue.
+  // Which cues occur anywhere, and which in the opening (its first kEarly bytes, where a letter
+  // says what it is).
   const size_t early = std::min(t.size(), kEarly);
-  std::vector<int> hits, whole;
-  for (int pass = 0; pass < 2; ++pass) {
-    hits.clear();
-    const size_t limit = pass == 0 ? t.size() : early;
-    if (pass == 1 && early == t.size()) {  // the opening is the whole text: the same hits
-      hits = whole;
-    } else if (RE2::Set::ErrorInfo error{};
-               !set_->Match(re2::StringPiece(f.low.data(), limit), &hits, &error) && error.kind != RE2::Set::kNoError) {
-      // Out of DFA memory: the cues one by one (correct, slower). No match at all is no error.
-      size_t at = 0, len = 0;
-      for (size_t k = 0; k < cues_.size(); ++k)
-        if (first_match(k, f.low, limit, at, len)) hits.push_back(static_cast<int>(k));
+  // Which cues match in low[b, e), appended to `out`; false if the set's DFA ran out of memory.
+  // (No match at all is no error.)
+  auto set_hits = [&](size_t b, size_t e, std::vector<int>& out) {
+    thread_local std::vector<int> piece;
+    piece.clear();
+    RE2::Set::ErrorInfo error{};
+    if (!set_->Match(re2::StringPiece(f.low.data() + b, e - b), &piece, &error) && error.kind != RE2::Set::kNoError)
+      return false;
+    out.insert(out.end(), piece.begin(), piece.end());
+    return true;
+  };
+  std::vector<int> whole, opening;  // cue indices, in any order, repeats allowed
+  bool split = false;
+  // The opening's last line break P splits both texts: a cue match never holds a line break
+  // (never_nl), and on either side of one the guard's (?m:^), \b and (?m:$) see what they see at
+  // a cut there (line_local_). So the cues of low[0, N) are those of [0, P) and [P+1, N), and
+  // those of the opening [0, early) those of [0, P) and [P+1, early): the lines before P are
+  // scanned once, not twice. Cost: N + early - P bytes of DFA instead of N + early.
+  if (line_local_ && early < t.size()) {
+    const size_t p = f.low.rfind('\n', early - 1);
+    if (p != std::string::npos && p > 0) {
+      std::vector<int> head;
+      split = set_hits(0, p, head) && set_hits(p + 1, early, opening) && set_hits(p + 1, t.size(), whole);
+      if (split) {
+        whole.insert(whole.end(), head.begin(), head.end());
+        opening.insert(opening.end(), head.begin(), head.end());
+      } else {
+        whole.clear();
+        opening.clear();
+      }
     }
+  }
+  if (!split) {
+    // Which cues occur anywhere, then which occur in the opening. Out of DFA memory: the cues
+    // one by one (correct, slower).
+    for (int pass = 0; pass < 2; ++pass) {
+      const size_t limit = pass == 0 ? t.size() : early;
+      std::vector<int>& hits = pass == 0 ? whole : opening;
+      if (pass == 1 && early == t.size()) {  // the opening is the whole text: the same hits
+        hits = whole;
+      } else if (!set_hits(0, limit, hits)) {
+        hits.clear();
+        size_t at = 0, len = 0;
+        for (size_t k = 0; k < cues_.size(); ++k)
+          if (first_match(k, f.low, limit, at, len)) hits.push_back(static_cast<int>(k));
+      }
+    }
+  }
+  // A cue counts once: counting up to three gained nothing in cross-validation and cost a scan
+  // per cue. The first cue (lowest index) of a feature is the one quoted as evidence.
+  for (int pass = 0; pass < 2; ++pass) {
+    std::vector<int>& hits = pass == 0 ? whole : opening;
     std::sort(hits.begin(), hits.end());
-    if (pass == 0) whole = hits;
     for (int k : hits) {
       const size_t fi = cue_index_[static_cast<size_t>(k)] + static_cast<size_t>(pass);
       if (f.cue[fi] >= 0) continue;

@@ -77,6 +77,10 @@ class TypeClassifier {
   std::vector<std::unique_ptr<RE2>> cues_;
   // All cues behind a word-start guard, on the lower-cased text: which of them occur, in one pass.
   std::unique_ptr<RE2::Set> set_;
+  // True when no cue holds ^, $, \A or \z other than as (?m:^): then whether a cue matches is
+  // the same in a text cut at a line break as in the whole, and features() shares the lines
+  // before the opening's last line break between its whole-text and opening passes.
+  bool line_local_ = false;
   TypeModel model_;
 };
 

@@ -34,7 +34,7 @@ void StartFinder::find(std::string_view t, Starts& out) const {
   for (auto& v : out.at) v.clear();
   const re2::StringPiece all(t.data(), t.size());
   re2::StringPiece m;
-  std::vector<int> hit;
+  thread_local std::vector<int> hit;  // kept between documents: no allocation per document
   // Each search resumes one character after the last start, so starts inside another match
   // ("Taastrup" in "Høje-Taastrup") are found too.
   for (size_t pos = 0; pos < t.size() && any_->Match(all, pos, t.size(), RE2::UNANCHORED, &m, 1);) {

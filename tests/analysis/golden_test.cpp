@@ -375,6 +375,20 @@ TEST(GoldenType, CueSemantics) {
   EXPECT_EQ(ev, "Tak for");
   EXPECT_EQ(value(std::string(596, 'x') + " tak for", "reply_thanks@early"), 0);  // runs past the opening
   EXPECT_EQ(value(std::string(590, 'x') + "\ntak for", "reply_thanks@early"), 1.0);
+  // Longer texts with a line break in the opening (its lines before the last break are scanned
+  // once for both passes): the same answers as two separate passes.
+  const std::string tail = "\n" + std::string(700, 'y');
+  EXPECT_EQ(value("tak for\n" + std::string(300, 'x') + tail, "reply_thanks"), 1.0);
+  EXPECT_EQ(value("tak for\n" + std::string(300, 'x') + tail, "reply_thanks@early"), 1.0);
+  EXPECT_EQ(value("hej\n" + std::string(500, 'x') + "\ntak for" + tail, "reply_thanks@early"), 1.0);
+  EXPECT_EQ(value("hej\n" + std::string(500, 'x') + tail + "\ntak for", "reply_thanks@early"), 0);
+  EXPECT_EQ(value("hej\n" + std::string(500, 'x') + tail + "\ntak for", "reply_thanks"), 1.0);
+  EXPECT_EQ(value(std::string(300, 'x') + "\n  dagsorden" + tail, "other_minutes@early"), 1.0);
+  // A cue cut by the opening's end: "deltage\b" ends byte 600 of "deltager", so it is in the
+  // opening but not in the whole text.
+  const std::string cut = "hej\n" + std::string(600 - 4 - 8, 'x') + " deltager mere" + tail;
+  EXPECT_EQ(value(cut, "invite_attend@early"), 1.0);
+  EXPECT_EQ(value(cut, "invite_attend"), 0);
 }
 
 TEST(GoldenType, UpperCaseCueIsALexiconError) {
