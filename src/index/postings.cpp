@@ -30,12 +30,21 @@ constexpr int64_t kMaxId = (int64_t{1} << 31) - 1;
 enum Col { kNorms = 0, kCard = 1, kDate = 2, kMunis = 3 };
 enum Kind { kType = 1, kYear = 2, kMunicipality = 3 };
 
-void put_varint(std::string& out, uint32_t v) {
+// Writes v at p (at most 5 bytes); returns the end.
+inline char* put_varint(char* p, uint32_t v) {
   while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    *p++ = static_cast<char>((v & 0x7F) | 0x80);
     v >>= 7;
   }
-  out.push_back(static_cast<char>(v));
+  *p++ = static_cast<char>(v);
+  return p;
+}
+
+// One append per varint, not a push_back (capacity check, terminator) per byte: this was 3 % of
+// an ingest's instructions, in the rows of flush() and the terms of prepare_terms.
+inline void put_varint(std::string& out, uint32_t v) {
+  char buf[5];
+  out.append(buf, static_cast<size_t>(put_varint(buf, v) - buf));
 }
 
 // Returns false on a truncated varint (a damaged row).
@@ -55,15 +64,18 @@ struct Entry {
 };
 
 // Row format: per entry varint(id - previous id), varint(tx << 1 | title?), [varint(tt)].
+// Written straight into `out` sized for the longest (15 bytes an entry), then cut to length.
 void encode(const std::vector<Entry>& es, std::string& out) {
-  out.clear();
+  out.resize(es.size() * 15);
+  char* p = out.data();
   uint32_t prev = 0;
   for (const auto& e : es) {
-    put_varint(out, e.doc - prev);
+    p = put_varint(p, e.doc - prev);
     prev = e.doc;
-    put_varint(out, (e.tx << 1) | (e.tt ? 1u : 0u));
-    if (e.tt) put_varint(out, e.tt);
+    p = put_varint(p, (e.tx << 1) | (e.tt ? 1u : 0u));
+    if (e.tt) p = put_varint(p, e.tt);
   }
+  out.resize(static_cast<size_t>(p - out.data()));
 }
 
 template <class F>

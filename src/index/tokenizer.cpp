@@ -331,12 +331,14 @@ namespace {
 // Tape format, per token: varint(length << 1 | colocated), then for a token that is not colocated
 // varint(begin - previous begin) and varint(end - begin), then the token's bytes. A colocated
 // token has the offsets of the one before it.
-void put_varint(std::string& out, uint32_t v) {
+// Writes v at p (at most 5 bytes); returns the end.
+inline char* put_varint(char* p, uint32_t v) {
   while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    *p++ = static_cast<char>((v & 0x7F) | 0x80);
     v >>= 7;
   }
-  out.push_back(static_cast<char>(v));
+  *p++ = static_cast<char>(v);
+  return p;
 }
 
 bool get_varint(const unsigned char*& p, const unsigned char* end, uint32_t& v) {
@@ -385,15 +387,19 @@ int DanishTokenizer::tokenize_recording(std::string_view utf8, std::string& tape
                                         const std::function<int(const Token&)>& sink) {
   int prev = 0;
   return tokenize(utf8, TokenMode::document, [&](const Token& k) {
+    // A token's head in one append (a push_back per byte was ~1/3 of this callback).
+    char head[15];
+    char* p = head;
     auto len = static_cast<uint32_t>(k.text.size());
     if (k.colocated) {
-      put_varint(tape, len << 1 | 1u);
+      p = put_varint(p, len << 1 | 1u);
     } else {
-      put_varint(tape, len << 1);
-      put_varint(tape, static_cast<uint32_t>(k.begin - prev));
-      put_varint(tape, static_cast<uint32_t>(k.end - k.begin));
+      p = put_varint(p, len << 1);
+      p = put_varint(p, static_cast<uint32_t>(k.begin - prev));
+      p = put_varint(p, static_cast<uint32_t>(k.end - k.begin));
       prev = k.begin;
     }
+    tape.append(head, static_cast<size_t>(p - head));
     tape.append(k.text);
     return sink(k);
   });
