@@ -89,6 +89,7 @@ struct DanishTokenizer::Impl {
   // much it has read.
   struct Word {
     std::string raw, surface, stem;
+    uint32_t surface_id = 0, stem_id = 0;  // intern() numbers
   };
   struct Slot {
     uint32_t hash, id;  // id 0: empty, else index into cache + 1
@@ -97,6 +98,47 @@ struct DanishTokenizer::Impl {
   std::vector<Slot> slots;
   size_t mask = 0;
   static constexpr size_t kMaxWords = 1 << 16;
+  // Token texts → numbers (DanishTokenizer::intern), emptied with the cache: the same flat
+  // table, over `texts`.
+  std::vector<std::string> texts;
+  std::vector<Slot> text_slots;
+  size_t text_mask = 0;
+  uint32_t epoch = 0;
+  uint32_t intern(std::string_view s) {
+    uint32_t h = hash(s);
+    if (!text_slots.empty())
+      for (size_t i = h & text_mask;; i = (i + 1) & text_mask) {
+        const Slot& x = text_slots[i];
+        if (x.id == 0) break;
+        if (x.hash == h && texts[x.id - 1] == s) return x.id;
+      }
+    texts.emplace_back(s);
+    if (texts.size() * 2 > text_slots.size()) {
+      size_t n = std::max<size_t>(4096, text_slots.size() * 2);
+      text_slots.assign(n, Slot{0, 0});
+      text_mask = n - 1;
+      for (uint32_t id = 0; id + 1 < texts.size(); ++id) place_text(hash(texts[id]), id);
+    }
+    place_text(h, static_cast<uint32_t>(texts.size() - 1));
+    return static_cast<uint32_t>(texts.size());
+  }
+  void place_text(uint32_t h, uint32_t id) {
+    size_t i = h & text_mask;
+    while (text_slots[i].id != 0) i = (i + 1) & text_mask;
+    text_slots[i] = Slot{h, id + 1};
+  }
+  // At the start of a tokenize call only (see term_epoch): a full cache starts again, and the
+  // numbers with it. Bounds the memory to ~kMaxWords words plus one call's new words.
+  void start_call() {
+    if (cache.size() < kMaxWords && texts.size() < 2 * kMaxWords) return;
+    cache.clear();
+    slots.clear();
+    mask = 0;
+    texts.clear();
+    text_slots.clear();
+    text_mask = 0;
+    ++epoch;
+  }
   static uint32_t hash(std::string_view s) {  // FNV-1a
     uint32_t h = 2166136261u;
     for (unsigned char c : s) h = (h ^ c) * 16777619u;
@@ -116,10 +158,12 @@ struct DanishTokenizer::Impl {
     const sb_symbol* st = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(folded.data()),
                                           static_cast<int>(folded.size()));
     if (!st) return nullptr;
-    if (cache.size() >= kMaxWords) cache.clear();  // full: start again
-    cache.push_back(Word{std::string(raw), folded,
-                         std::string(reinterpret_cast<const char*>(st), static_cast<size_t>(sb_stemmer_length(stemmer)))});
-    if (cache.size() * 2 > slots.size() || cache.size() == 1) {
+    Word w{std::string(raw), folded,
+           std::string(reinterpret_cast<const char*>(st), static_cast<size_t>(sb_stemmer_length(stemmer)))};
+    w.surface_id = intern(w.surface);
+    w.stem_id = w.stem.empty() ? 0 : intern(w.stem);
+    cache.push_back(std::move(w));
+    if (cache.size() * 2 > slots.size()) {
       // Half full at most; rebuilt from `cache` (also after a clear).
       size_t n = std::max<size_t>(4096, slots.size());
       while (cache.size() * 2 > n) n *= 2;
@@ -183,6 +227,7 @@ bool latin1_letter(unsigned char second) { return second >= 0x80 && second <= 0x
 
 int DanishTokenizer::tokenize(std::string_view text, TokenMode mode, const std::function<int(const Token&)>& sink) {
   if (!impl_->words || text.empty()) return 0;
+  impl_->start_call();
   // One word → its tokens (fold, stem, colocated surface); status as ICU's getRuleStatus.
   auto emit = [&](int32_t start, int32_t end, int32_t status) -> int {
     if (status < UBRK_WORD_NONE_LIMIT) return 0;  // spaces and punctuation
@@ -192,15 +237,15 @@ int DanishTokenizer::tokenize(std::string_view text, TokenMode mode, const std::
     bool letters = status >= UBRK_WORD_LETTER && impl_->stemmer;
     const Impl::Word* w = mode == TokenMode::prefix || !letters ? nullptr : impl_->stemmed(word);
     if (!w || w->stem.empty()) {  // not stemmed (the stemmer failed: the surface rather than nothing)
-      if (w) return sink(Token{w->surface, start, end, false});
+      if (w) return sink(Token{w->surface, start, end, false, w->surface_id});
       fold_case_into(word, impl_->folded);
       return sink(Token{impl_->folded, start, end, false});
     }
     const std::string& surface = w->surface;
     std::string_view stem = w->stem;
-    int rc = sink(Token{stem, start, end, false});
+    int rc = sink(Token{stem, start, end, false, w->stem_id});
     if (rc || mode != TokenMode::document || stem == surface) return rc;
-    return sink(Token{surface, start, end, true});
+    return sink(Token{surface, start, end, true, w->surface_id});
   };
   // ICU over text[from, to): the reference, and the path for anything but plain Latin-1 text.
   auto by_icu = [&](size_t from, size_t to) -> int {
@@ -286,12 +331,14 @@ namespace {
 // Tape format, per token: varint(length << 1 | colocated), then for a token that is not colocated
 // varint(begin - previous begin) and varint(end - begin), then the token's bytes. A colocated
 // token has the offsets of the one before it.
-void put_varint(std::string& out, uint32_t v) {
+// Writes v at p (at most 5 bytes); returns the end.
+inline char* put_varint(char* p, uint32_t v) {
   while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7F) | 0x80));
+    *p++ = static_cast<char>((v & 0x7F) | 0x80);
     v >>= 7;
   }
-  out.push_back(static_cast<char>(v));
+  *p++ = static_cast<char>(v);
+  return p;
 }
 
 bool get_varint(const unsigned char*& p, const unsigned char* end, uint32_t& v) {
@@ -340,19 +387,26 @@ int DanishTokenizer::tokenize_recording(std::string_view utf8, std::string& tape
                                         const std::function<int(const Token&)>& sink) {
   int prev = 0;
   return tokenize(utf8, TokenMode::document, [&](const Token& k) {
+    // A token's head in one append (a push_back per byte was ~1/3 of this callback).
+    char head[15];
+    char* p = head;
     auto len = static_cast<uint32_t>(k.text.size());
     if (k.colocated) {
-      put_varint(tape, len << 1 | 1u);
+      p = put_varint(p, len << 1 | 1u);
     } else {
-      put_varint(tape, len << 1);
-      put_varint(tape, static_cast<uint32_t>(k.begin - prev));
-      put_varint(tape, static_cast<uint32_t>(k.end - k.begin));
+      p = put_varint(p, len << 1);
+      p = put_varint(p, static_cast<uint32_t>(k.begin - prev));
+      p = put_varint(p, static_cast<uint32_t>(k.end - k.begin));
       prev = k.begin;
     }
+    tape.append(head, static_cast<size_t>(p - head));
     tape.append(k.text);
     return sink(k);
   });
 }
+
+uint32_t DanishTokenizer::intern(std::string_view text) { return impl_->intern(text); }
+uint32_t DanishTokenizer::term_epoch() const { return impl_->epoch; }
 
 TokenReplay::TokenReplay() { t_replay.clear(); }
 TokenReplay::~TokenReplay() { t_replay.clear(); }

@@ -22,6 +22,7 @@
 // a cache of stems (at most 65 536 word forms); none is thread-safe, so each thread or SQLite
 // connection has its own. Plain Latin-1 text is segmented without ICU (see Segmenter).
 #pragma once
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -42,6 +43,9 @@ struct Token {
   int begin = 0;          // byte offsets into the input
   int end = 0;
   bool colocated = false;  // same position as the previous token
+  // The tokenizer's number for `text` (see DanishTokenizer::intern), when it has one at hand
+  // (words it has stemmed); 0: none, ask intern().
+  uint32_t id = 0;
 };
 
 // How words are found. `fast` is ICU's word breaks computed without ICU for plain Latin-1 text
@@ -62,6 +66,15 @@ class DanishTokenizer {
   // TokenReplay: ingest tokenizes a document once, for the accelerator's terms and for FTS5.
   // Cost: the tokenizer's, plus ~4 bytes and a few instructions a token for the tape.
   int tokenize_recording(std::string_view utf8, std::string& tape, const std::function<int(const Token&)>& sink);
+
+  // Numbers for token texts, so that a caller counting a document's terms indexes an array
+  // instead of hashing every token (prepare_terms): equal texts get equal numbers (>= 1) as long
+  // as term_epoch() stays the same. The epoch changes only at the start of a tokenize call, when
+  // the stem cache is full and starts again (every ~65 536 new word forms); so a caller that sees
+  // the same epoch before and after its calls may compare their numbers. intern() gives the
+  // number of any text (one hash lookup; it may grow the table, never empties it).
+  uint32_t intern(std::string_view text);
+  uint32_t term_epoch() const;
 
  private:
   struct Impl;

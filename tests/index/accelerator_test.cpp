@@ -429,3 +429,49 @@ TEST(Accelerator, Issue5_SnippetsEqualFts5s) {
     for (size_t i = 0; i < a->size(); ++i) EXPECT_EQ((*a)[i].snippet, (*b)[i].snippet) << q << " rank " << i;
   }
 }
+
+// prepare_terms counts a document's terms by the tokenizer's numbers for them (Token::id), which
+// hold only within one term_epoch(): its result must not depend on what the tokenizer read
+// before, including a cache that starts again between the title and the text (the document is
+// then counted again by text).
+TEST(Accelerator, Issue5_PrepareTermsIsTheSameWhateverTheTokenizerReadBefore) {
+  auto word = [](uint32_t i) {  // distinct words of letters
+    std::string w = "q";
+    do {
+      w += static_cast<char>('a' + i % 26);
+      i /= 26;
+    } while (i);
+    return w;
+  };
+  const std::string title = "Kommunerne og kommunen: Frisættelse 2020 2020 ÆRØ ærø";
+  std::string text = "Kommunernes ældreområde, j.nr. 2020-11222; kommunen og kommunerne. år ar År 12.34 a'b ";
+  for (uint32_t i = 0; i < 40; ++i) text += word(70000 + i % 13) + " ";
+  DanishTokenizer cold;
+  const std::string want = prepare_terms(&title, &text, cold);
+  ASSERT_FALSE(want.empty());
+  // The same tokenizer again, and one that has seen other words (other numbers).
+  EXPECT_EQ(prepare_terms(&title, &text, cold), want);
+  DanishTokenizer warm;
+  std::string other = "helt andre ord 2021 frisættelse";
+  EXPECT_FALSE(prepare_terms(&other, &other, warm).empty());
+  EXPECT_EQ(prepare_terms(&title, &text, warm), want);
+  // A tokenizer whose stem cache is a few words short of full: the title fills it, and the
+  // text's tokenize call starts it again (a new epoch) in the middle of the document.
+  DanishTokenizer full;
+  const uint32_t before = full.term_epoch();
+  std::string filler;
+  for (uint32_t i = 0; i < 65530; ++i) filler += word(i) + " ";
+  full.tokenize(filler, TokenMode::document, [](const Token&) { return 0; });
+  EXPECT_EQ(full.term_epoch(), before);
+  EXPECT_EQ(prepare_terms(&title, &text, full), want);
+  EXPECT_NE(full.term_epoch(), before);
+  EXPECT_EQ(prepare_terms(&title, &text, full), want);
+  // Equal texts, equal numbers (within an epoch), whether stemmed or interned.
+  std::vector<std::pair<std::string, uint32_t>> ids;
+  warm.tokenize("Kommunerne kommunerne 2020 2020", TokenMode::document, [&](const Token& k) {
+    ids.emplace_back(std::string(k.text), k.id ? k.id : warm.intern(k.text));
+    return 0;
+  });
+  for (const auto& [a, ia] : ids)
+    for (const auto& [b, ib] : ids) EXPECT_EQ(a == b, ia == ib) << a << " " << b;
+}

@@ -9,6 +9,8 @@
 #include <thread>
 
 #include "../common/test_util.h"
+#include "analysis/corpus.h"
+#include "analysis/pipeline.h"
 #include "index/store.h"
 #include "index/tokenizer.h"
 
@@ -711,4 +713,33 @@ TEST(BadInput, LockedByAnotherWriter) {
   sqlite3_close(other);
   auto r2 = (*ix)->ingest({corpus("seeds/docs")}, resources(), {});
   EXPECT_TRUE(r2.ok());
+}
+
+// Issue 5: the analysis threads render each record (with the document's terms) for the writing
+// thread; what is stored must be the record render_json gives for the file, parts included.
+TEST(Issue5Ingest, StoredRecordsAreRenderJsonsOfTheFile) {
+  TempDir t;
+  std::vector<std::string> files = {t / "in/a.txt", t / "in/b.txt", t / "in/attachments.eml"};
+  write_file(files[0], read_file(corpus_doc(0)));
+  write_file(files[1], read_file(corpus_doc(1)));
+  write_file(files[2], read_file(attachments_fixture()));
+  auto ix = open_rw(t / "a.db");
+  ASSERT_TRUE(ix);
+  auto r = ingest(*ix, {t / "in"});
+  EXPECT_EQ(r.failed, 0u);
+  size_t compared = 0;
+  auto expect_stored = [&](const std::string& path, const FileResult& fr) {
+    auto d = ix->document_by_path(path);
+    ASSERT_TRUE(d.ok() && d->has_value()) << path;
+    EXPECT_EQ((*d)->record, nlohmann::ordered_json::parse(render_json(fr.doc, fr.analysis, false, false))) << path;
+    ++compared;
+  };
+  for (const auto& f : files) {
+    FileResult fr = analyze_file(f, resources(), AnalyzeOptions{});
+    ASSERT_FALSE(fr.error) << f;
+    expect_stored(f, fr);
+    for (const auto& p : fr.parts)
+      if (!p.error && p.source.part) expect_stored(f + "#" + p.source.part->id, p);
+  }
+  EXPECT_GE(compared, 6u);
 }
