@@ -13,6 +13,7 @@
 
 #include "index/store.h"
 #include "index/tokenizer.h"
+#include "index/varint.h"
 
 namespace sagsindeks {
 
@@ -30,35 +31,6 @@ constexpr int64_t kMaxId = (int64_t{1} << 31) - 1;
 enum Col { kNorms = 0, kCard = 1, kDate = 2, kMunis = 3 };
 enum Kind { kType = 1, kYear = 2, kMunicipality = 3 };
 
-// Writes v at p (at most 5 bytes); returns the end.
-inline char* put_varint(char* p, uint32_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-// One append per varint, not a push_back (capacity check, terminator) per byte: this was 3 % of
-// an ingest's instructions, in the rows of flush() and the terms of prepare_terms.
-inline void put_varint(std::string& out, uint32_t v) {
-  char buf[5];
-  out.append(buf, static_cast<size_t>(put_varint(buf, v) - buf));
-}
-
-// Returns false on a truncated varint (a damaged row).
-inline bool get_varint(const unsigned char*& p, const unsigned char* end, uint32_t& v) {
-  v = 0;
-  for (int shift = 0; shift < 35; shift += 7) {
-    if (p >= end) return false;
-    unsigned char c = *p++;
-    v |= static_cast<uint32_t>(c & 0x7F) << shift;
-    if (!(c & 0x80)) return true;
-  }
-  return false;
-}
-
 struct Entry {
   uint32_t doc, tt, tx;  // id, occurrences in the title, in the text
 };
@@ -70,10 +42,10 @@ void encode(const std::vector<Entry>& es, std::string& out) {
   char* p = out.data();
   uint32_t prev = 0;
   for (const auto& e : es) {
-    p = put_varint(p, e.doc - prev);
+    p = varint::put(p, e.doc - prev);
     prev = e.doc;
-    p = put_varint(p, (e.tx << 1) | (e.tt ? 1u : 0u));
-    if (e.tt) p = put_varint(p, e.tt);
+    p = varint::put(p, (e.tx << 1) | (e.tt ? 1u : 0u));
+    if (e.tt) p = varint::put(p, e.tt);
   }
   out.resize(static_cast<size_t>(p - out.data()));
 }
@@ -85,8 +57,8 @@ bool decode(const void* data, int bytes, F&& fn) {
   uint32_t doc = 0;
   while (p < end) {
     uint32_t d, x, t = 0;
-    if (!get_varint(p, end, d) || !get_varint(p, end, x)) return false;
-    if ((x & 1) && !get_varint(p, end, t)) return false;
+    if (!varint::get(p, end, d) || !varint::get(p, end, x)) return false;
+    if ((x & 1) && !varint::get(p, end, t)) return false;
     doc += d;
     fn(doc, t, x >> 1);
   }
@@ -269,20 +241,20 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
   out.reserve(tapes[0].size() + tapes[1].size() + names.size() * 10 + 32);
   // The tapes first (FTS5's tokens, see TokenReplay), then the accelerator's terms.
   for (const auto& tape : tapes) {
-    put_varint(out, static_cast<uint32_t>(tape.size()));
+    varint::put(out, static_cast<uint32_t>(tape.size()));
     out += tape;
   }
-  put_varint(out, len);
-  put_varint(out, static_cast<uint32_t>(names.size()));
+  varint::put(out, len);
+  varint::put(out, static_cast<uint32_t>(names.size()));
   for (uint32_t i = 0; i < names.size(); ++i) {
-    put_varint(out, static_cast<uint32_t>(names[i].size()));
+    varint::put(out, static_cast<uint32_t>(names[i].size()));
     out += names[i];
-    put_varint(out, counts[i].first);
-    put_varint(out, counts[i].second);
+    varint::put(out, counts[i].first);
+    varint::put(out, counts[i].second);
   }
-  put_varint(out, static_cast<uint32_t>(surface_names.size()));
+  varint::put(out, static_cast<uint32_t>(surface_names.size()));
   for (const auto& sname : surface_names) {
-    put_varint(out, static_cast<uint32_t>(sname.size()));
+    varint::put(out, static_cast<uint32_t>(sname.size()));
     out += sname;
   }
   return out;
@@ -295,7 +267,7 @@ bool prepared_tapes(std::string_view prepared, std::string_view& title, std::str
   std::string_view* out[2] = {&title, &text};
   for (auto* o : out) {
     uint32_t n = 0;
-    if (!get_varint(p, end, n) || static_cast<size_t>(end - p) < n) return false;
+    if (!varint::get(p, end, n) || static_cast<size_t>(end - p) < n) return false;
     *o = std::string_view(reinterpret_cast<const char*>(p), n);
     p += n;
   }
@@ -477,22 +449,22 @@ struct PostingsWriter::Impl {
     const auto* p = reinterpret_cast<const unsigned char*>(summary.data());
     const auto* end = p + summary.size();
     uint32_t nterms = 0, nsurf = 0;
-    if (!get_varint(p, end, len) || !get_varint(p, end, nterms)) return SQLITE_CORRUPT;
+    if (!varint::get(p, end, len) || !varint::get(p, end, nterms)) return SQLITE_CORRUPT;
     for (uint32_t i = 0; i < nterms; ++i) {
       uint32_t n = 0, tt = 0, tx = 0;
-      if (!get_varint(p, end, n) || static_cast<size_t>(end - p) < n) return SQLITE_CORRUPT;
+      if (!varint::get(p, end, n) || static_cast<size_t>(end - p) < n) return SQLITE_CORRUPT;
       std::string_view t(reinterpret_cast<const char*>(p), n);
       p += n;
-      if (!get_varint(p, end, tt) || !get_varint(p, end, tx)) return SQLITE_CORRUPT;
+      if (!varint::get(p, end, tt) || !varint::get(p, end, tx)) return SQLITE_CORRUPT;
       bool added = false;
       uint32_t ti = terms.insert(t, added);
       if (added) pend.emplace_back();
       pend[ti].push_back({id, tt, tx});
     }
-    if (!get_varint(p, end, nsurf)) return SQLITE_CORRUPT;
+    if (!varint::get(p, end, nsurf)) return SQLITE_CORRUPT;
     for (uint32_t i = 0; i < nsurf; ++i) {
       uint32_t n = 0;
-      if (!get_varint(p, end, n) || static_cast<size_t>(end - p) < n) return SQLITE_CORRUPT;
+      if (!varint::get(p, end, n) || static_cast<size_t>(end - p) < n) return SQLITE_CORRUPT;
       std::string_view t(reinterpret_cast<const char*>(p), n);
       p += n;
       bool added = false;

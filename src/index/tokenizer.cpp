@@ -1,5 +1,6 @@
 // The Danish FTS5 tokenizer: ICU word breaks over UTF-8, ICU lower-casing, Snowball Danish stems.
 #include "index/tokenizer.h"
+#include "index/varint.h"
 
 #include <libstemmer.h>
 #include <sqlite3.h>
@@ -331,27 +332,7 @@ namespace {
 // Tape format, per token: varint(length << 1 | colocated), then for a token that is not colocated
 // varint(begin - previous begin) and varint(end - begin), then the token's bytes. A colocated
 // token has the offsets of the one before it.
-// Writes v at p (at most 5 bytes); returns the end.
-inline char* put_varint(char* p, uint32_t v) {
-  while (v >= 0x80) {
-    *p++ = static_cast<char>((v & 0x7F) | 0x80);
-    v >>= 7;
-  }
-  *p++ = static_cast<char>(v);
-  return p;
-}
-
-bool get_varint(const unsigned char*& p, const unsigned char* end, uint32_t& v) {
-  v = 0;
-  for (int shift = 0; shift < 35; shift += 7) {
-    if (p >= end) return false;
-    unsigned char c = *p++;
-    v |= static_cast<uint32_t>(c & 0x7F) << shift;
-    if (!(c & 0x80)) return true;
-  }
-  return false;
-}
-
+//
 // Calls f(text, length, begin, end, colocated) for each token of `tape`; SQLITE_CORRUPT when the
 // tape is damaged or its offsets lie outside a text of `size` bytes (then it is not this text's).
 template <class F>
@@ -361,9 +342,9 @@ int replay_tape(std::string_view tape, size_t size, F&& f) {
   uint32_t begin = 0, stop = 0;
   while (p < end) {
     uint32_t head = 0, skip = 0, width = 0;
-    if (!get_varint(p, end, head)) return SQLITE_CORRUPT;
+    if (!varint::get(p, end, head)) return SQLITE_CORRUPT;
     if (!(head & 1)) {
-      if (!get_varint(p, end, skip) || !get_varint(p, end, width)) return SQLITE_CORRUPT;
+      if (!varint::get(p, end, skip) || !varint::get(p, end, width)) return SQLITE_CORRUPT;
       begin += skip;
       stop = begin + width;
       if (stop < begin || stop > size) return SQLITE_CORRUPT;
@@ -392,11 +373,11 @@ int DanishTokenizer::tokenize_recording(std::string_view utf8, std::string& tape
     char* p = head;
     auto len = static_cast<uint32_t>(k.text.size());
     if (k.colocated) {
-      p = put_varint(p, len << 1 | 1u);
+      p = varint::put(p, len << 1 | 1u);
     } else {
-      p = put_varint(p, len << 1);
-      p = put_varint(p, static_cast<uint32_t>(k.begin - prev));
-      p = put_varint(p, static_cast<uint32_t>(k.end - k.begin));
+      p = varint::put(p, len << 1);
+      p = varint::put(p, static_cast<uint32_t>(k.begin - prev));
+      p = varint::put(p, static_cast<uint32_t>(k.end - k.begin));
       prev = k.begin;
     }
     tape.append(head, static_cast<size_t>(p - head));
