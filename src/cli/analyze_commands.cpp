@@ -1,6 +1,7 @@
 // `analyze`, `train` and `evaluate`: the analysis core's commands.
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -95,9 +96,12 @@ int cmd_analyze(const std::vector<std::string>& argv) {
     }
     jobs = static_cast<int>(v);
   }
+  // Listing the folders (a stat per file: ~0.05 s for 20 000 files) overlaps the resource load,
+  // the serial start before any analysis thread works.
+  auto listing = std::async(std::launch::async, [&] { return collect_inputs(a.positional); });
   auto res = load_resources(a);
   if (!res) return 2;
-  InputList in = collect_inputs(a.positional);
+  InputList in = listing.get();
   int status = 0;
   for (const auto& [p, e] : in.problems) {
     std::cerr << p << ": " << e.message << "\n";
