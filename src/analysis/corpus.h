@@ -45,9 +45,10 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
 // Calls `sink(index, result)` for every path in input order while `jobs` threads (the calling
 // thread one of them) analyse. The calls never overlap and each happens-before the next, but they
 // may come from any of the threads: the worker that finishes the next result in order sinks it
-// (and those queued behind it) itself, so -j N runs N threads, not N + 1. Memory is bounded: at
-// most 4 × jobs results wait to be sunk (each with its parts: at most kMaxEmbeddedParts of them,
-// together within --max-bytes). `in_worker`, when given, runs on each result in the analysing
+// (and those queued behind it) itself, so -j N runs N threads, not N + 1. Memory is bounded:
+// 4 × jobs results wait to be sunk, or up to 64 × jobs while they hold less than 16 MiB of text
+// and records (each with its parts: at most kMaxEmbeddedParts of them, together within
+// --max-bytes). `in_worker`, when given, runs on each result in the analysing
 // thread before it is queued: the place for per-record work such as rendering JSON, so sinking
 // only writes and -j N scales (memory the hook releases is also freed by the thread that
 // allocated it).
