@@ -42,12 +42,16 @@ struct AnalyzeOptions {
 // message. Parts share the file's deadline; attached messages count against --max-nesting.
 FileResult analyze_file(const std::string& path, const Resources& r, const AnalyzeOptions& o);
 
-// Calls `sink(index, result)` for every path in input order, from the calling thread, while
-// `jobs` threads analyse ahead. Memory is bounded: at most 4 × jobs results wait to be sunk
-// (each with its parts: at most kMaxEmbeddedParts of them, together within --max-bytes).
-// `in_worker`, when given, runs on each result in the analysing thread before it is queued: the
-// place for per-record work such as rendering JSON, so the single sinking thread only writes and
-// -j N scales (memory the hook releases is also freed by the thread that allocated it).
+// Calls `sink(index, result)` for every path in input order while `jobs` threads (the calling
+// thread one of them) analyse. The calls never overlap and each happens-before the next, but they
+// may come from any of the threads: the worker that finishes the next result in order sinks it
+// (and those queued behind it) itself, so -j N runs N threads, not N + 1. Memory is bounded:
+// 4 × jobs results wait to be sunk, or up to 64 × jobs while they hold less than 16 MiB of text
+// and records (each with its parts: at most kMaxEmbeddedParts of them, together within
+// --max-bytes). `in_worker`, when given, runs on each result in the analysing
+// thread before it is queued: the place for per-record work such as rendering JSON, so sinking
+// only writes and -j N scales (memory the hook releases is also freed by the thread that
+// allocated it).
 void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, const AnalyzeOptions& o, int jobs,
                      const std::function<void(size_t, FileResult&&)>& sink,
                      const std::function<void(FileResult&)>& in_worker = nullptr);

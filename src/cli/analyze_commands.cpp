@@ -1,6 +1,7 @@
 // `analyze`, `train` and `evaluate`: the analysis core's commands.
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -95,9 +96,12 @@ int cmd_analyze(const std::vector<std::string>& argv) {
     }
     jobs = static_cast<int>(v);
   }
+  // Listing the folders (a stat per file: ~0.05 s for 20 000 files) overlaps the resource load,
+  // the serial start before any analysis thread works.
+  auto listing = std::async(std::launch::async, [&] { return collect_inputs(a.positional); });
   auto res = load_resources(a);
   if (!res) return 2;
-  InputList in = collect_inputs(a.positional);
+  InputList in = listing.get();
   int status = 0;
   for (const auto& [p, e] : in.problems) {
     std::cerr << p << ": " << e.message << "\n";
@@ -108,6 +112,14 @@ int cmd_analyze(const std::vector<std::string>& argv) {
   std::vector<std::pair<std::string, std::string>> failed;
   size_t records = 0;
   Progress progress("analysed", in.files.size());
+  // Records go out in ~64 KiB writes: through std::cout's 8 KiB buffer a 3 KiB record made a
+  // writev() every two or three records (~18 000 system calls for 20 000 letters).
+  std::string out;
+  constexpr size_t kOutBatch = 64 * 1024;
+  auto flush_out = [&] {
+    std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
+    out.clear();
+  };
   // Each record is rendered in the thread that analysed it, which then drops the text and the
   // analysis; the ordered sink below only reports and writes.
   auto render = [&](FileResult& fr) {
@@ -134,15 +146,18 @@ int cmd_analyze(const std::vector<std::string>& argv) {
             failed.push_back({source_key(fr.source), fr.error->code});
             status = 2;
           }
-          std::cout << fr.rendered << "\n";
+          out += fr.rendered;
+          out += '\n';
         };
         records += 1 + file.parts.size();
         write(file);
         for (const auto& part : file.parts) write(part);
+        if (out.size() >= kOutBatch) flush_out();
         progress.tick(i + 1);
       },
       render_all);
   progress.finish();
+  flush_out();
   std::cout.flush();
   if (!failed.empty()) {
     if (records > in.files.size())  // attachments made more records than there were files

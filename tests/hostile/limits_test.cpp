@@ -228,6 +228,44 @@ TEST(Limits, FileThatDisappearsBeforeItIsRead) {
   EXPECT_FALSE(out[2].error);
 }
 
+// analyze_ordered hands results to the sink from whichever worker holds the next one in order:
+// whatever the thread count, the calls come in input order, one at a time, once each, and the
+// records (here the hook's output) are those of one thread; missing files stay per-file errors.
+TEST(Limits, OrderedMapIsInOrderAndSerialAtAnyJobCount) {
+  TempDir d;
+  fs::create_directories(d / "in");
+  const int n = 40;
+  for (int i = 0; i < n; ++i) fs::copy_file(test::corpus_doc(i), d / ("in/" + std::to_string(100 + i) + ".txt"));
+  InputList in = collect_inputs({d / "in"});
+  ASSERT_EQ(in.files.size(), static_cast<size_t>(n));
+  in.files.insert(in.files.begin() + 7, d / "in/missing.txt");
+  std::vector<std::string> expected;
+  for (int jobs : {1, 2, 3, 8}) {
+    std::vector<std::string> got;
+    std::atomic<int> in_sink{0}, hooked{0};
+    bool overlapped = false;
+    analyze_ordered(
+        in.files, test::resources(), {}, jobs,
+        [&](size_t i, FileResult&& r) {
+          overlapped |= in_sink.fetch_add(1) != 0;
+          EXPECT_EQ(i, got.size());
+          got.push_back(r.source.path + " " + (r.error ? r.error->code : r.rendered));
+          std::this_thread::yield();  // widens the window for an overlapping call
+          in_sink.fetch_sub(1);
+        },
+        [&](FileResult& r) {
+          ++hooked;
+          r.rendered = std::to_string(r.analysis.dates.size()) + " " + r.analysis.title;
+        });
+    EXPECT_FALSE(overlapped) << jobs;
+    EXPECT_EQ(hooked.load(), n + 1) << jobs;
+    ASSERT_EQ(got.size(), in.files.size()) << jobs;
+    EXPECT_EQ(got[7].substr(got[7].size() - 3), " io") << jobs;
+    if (expected.empty()) expected = got;
+    EXPECT_EQ(got, expected) << jobs;
+  }
+}
+
 TEST(Limits, FileRemovedWhileOthersAreReadIsAnIoError) {
   TempDir d;
   std::string path = d / "gone.txt";
