@@ -288,7 +288,7 @@ class Arena {
     if (blocks_.empty() || at + bytes > blocks_.back().size) {
       const size_t size = std::max(kBlock, bytes + align);
       blocks_.push_back({std::make_unique<std::byte[]>(size), size});
-      at = (reinterpret_cast<uintptr_t>(blocks_.back().data.get()) + align - 1 & ~(uintptr_t{align} - 1)) -
+      at = ((reinterpret_cast<uintptr_t>(blocks_.back().data.get()) + align - 1) & ~(uintptr_t{align} - 1)) -
            reinterpret_cast<uintptr_t>(blocks_.back().data.get());
     }
     used_ = at + bytes;

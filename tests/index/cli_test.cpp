@@ -285,7 +285,9 @@ TEST(CliHostile, Issue6_IndexTruncatedAtRandomPoints) {
       Proc p = run(args, t.path);
       EXPECT_LT(p.status, 128) << args[0] << " at cut " << cut << " died by a signal";
       EXPECT_TRUE(p.status == 0 || p.status == 1 || p.status == 2) << args[0] << " at cut " << cut;
-      if (p.status == 2) EXPECT_FALSE(p.err.empty()) << args[0] << " at cut " << cut << ": no message";
+      if (p.status == 2) {
+        EXPECT_FALSE(p.err.empty()) << args[0] << " at cut " << cut << ": no message";
+      }
     }
   }
 }
