@@ -17,13 +17,9 @@ std::string lower(std::string_view s) {
   // U+00C0-U+00DE but ×; ß, µ, ÿ, ª, º stay). Anything else goes to ICU's full lower-casing.
   bool latin1 = true;
   for (size_t i = 0; i < s.size() && latin1; ++i) {
-    if (i + 8 <= s.size()) {  // eight ASCII bytes at a time
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      if ((w & 0x8080808080808080ull) == 0) {
-        i += 7;
-        continue;
-      }
+    if (i + 8 <= s.size() && eight_ascii(s.data() + i)) {  // eight ASCII bytes at a time
+      i += 7;
+      continue;
     }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) continue;
@@ -45,13 +41,9 @@ std::string lower_aligned(std::string_view s) {
   // above are no A-Z and stay). Then only the multi-byte characters, found eight bytes at a time.
   for (int32_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(b[i] + (static_cast<uint8_t>(b[i] - 'A') < 26u ? 32 : 0));
   for (int32_t i = 0; i < n;) {
-    if (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, b + i, 8);
-      if ((w & 0x8080808080808080ull) == 0) {
-        i += 8;
-        continue;
-      }
+    if (i + 8 <= n && eight_ascii(b + i)) {
+      i += 8;
+      continue;
     }
     if (b[i] < 0x80) {
       ++i;

@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,13 @@ std::string upper_first(std::string_view utf8);     // "århus" -> "Århus"
 bool starts_upper(std::string_view utf8);           // first code point is an upper-case letter
 bool starts_lower(std::string_view utf8);
 bool is_letter_at(std::string_view utf8, size_t byte_offset);
+// True when the eight bytes at p (no alignment needed) are all ASCII: the word test with which
+// the byte loops (lower-casing, UTF-8 validation) step over plain text eight bytes at a time.
+inline bool eight_ascii(const void* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return (w & 0x8080808080808080ull) == 0;
+}
 // Code point at byte offset i (i must be at a boundary); advances i past it. -1 at the end.
 // ASCII inline: every character-level pass calls this once per character.
 int32_t next_cp_slow(std::string_view utf8, size_t& i);

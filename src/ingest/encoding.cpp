@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "core/limits.h"
+#include "core/text.h"
 
 namespace sagsindeks {
 
@@ -21,13 +22,9 @@ bool valid_utf8(std::string_view s) {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(s.data());
   int32_t n = static_cast<int32_t>(s.size()), i = 0;
   while (i < n) {
-    if (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, p + i, 8);
-      if ((w & 0x8080808080808080ull) == 0) {
-        i += 8;
-        continue;
-      }
+    if (i + 8 <= n && text::eight_ascii(p + i)) {
+      i += 8;
+      continue;
     }
     UChar32 c;
     U8_NEXT(p, i, n, c);
@@ -133,13 +130,9 @@ Utf8Scan scan_utf8(std::string_view s) {
     if (len == 0) len = std::min<size_t>(s.size() - base, size_t{1} << 30);
     int32_t i = 0, n = static_cast<int32_t>(len);
     while (i < n) {
-      if (i + 8 <= n) {  // ASCII, eight bytes at a time: nearly all of a Danish letter
-        uint64_t w;
-        std::memcpy(&w, p + base + i, 8);
-        if ((w & 0x8080808080808080ull) == 0) {
-          i += 8;
-          continue;
-        }
+      if (i + 8 <= n && text::eight_ascii(p + base + i)) {  // nearly all of a Danish letter
+        i += 8;
+        continue;
       }
       int32_t start = i;
       UChar32 c;
