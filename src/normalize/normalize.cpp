@@ -106,7 +106,7 @@ size_t lower_ascii_run(const char* p, size_t n) {
         const uint64_t low = w & ~(0x80 * kOnes);
         return (low + (0x80 - 'a') * kOnes) & ~(low + (0x80 - 'z' - 1) * kOnes) & ~w;
       },
-      [](unsigned char b) { return b - 'a' < 26u; });
+      [](unsigned char b) { return static_cast<unsigned>(b - 'a') < 26u; });
 }
 
 // Leading bytes above 0x20 (no space, line break or other control byte).
@@ -382,7 +382,7 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
     // counters move (the general path decodes a code point and asks three Unicode properties).
     const auto b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {
-      if (b - 'a' < 26u) {
+      if (static_cast<unsigned>(b - 'a') < 26u) {
         // An ASCII lower-case letter not after digits, and the rest of its run, eight bytes at a
         // time (the general path cost 17 instructions a byte).
         if (digit_run < 2) {
@@ -392,7 +392,7 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
           lower_run += k, i += k;
           continue;
         }
-      } else if (b - 'A' < 26u) {
+      } else if (static_cast<unsigned>(b - 'A') < 26u) {
         // An ASCII capital neither after three capitals, three lower-case letters nor two digits
         // (a word's first letter, nearly always).
         if (upper_run < 3 && lower_run < 3 && digit_run < 2) {
@@ -400,7 +400,7 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
           lower_run = 0, ++upper_run, digit_run = 0, in_word = true, ++i;
           continue;
         }
-      } else if (b - '0' < 10u) {
+      } else if (static_cast<unsigned>(b - '0') < 10u) {
         if (lower_run < 4) {  // a digit not after four lower-case letters
           lower_run = upper_run = 0, ++digit_run, in_word = false, ++i;
           continue;
@@ -410,7 +410,7 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
         lower_run = upper_run = digit_run = 0, in_word = false, ++i;
         while (i < s.size()) {
           const auto d = static_cast<unsigned char>(s[i]);
-          if (d >= 0x80 || (d | 0x20) - 'a' < 26u || d - '0' < 10u) break;
+          if (d >= 0x80 || static_cast<unsigned>((d | 0x20) - 'a') < 26u || static_cast<unsigned>(d - '0') < 10u) break;
           ++i;
         }
         continue;
