@@ -81,6 +81,47 @@ struct DanishTokenizer::Impl {
   std::string folded;
   UText* ut = nullptr;  // reopened over each piece ICU segments
   bool icu_only = false;
+  // Open addressing of (hash, number) over entries kept in a vector beside it: one probe and one
+  // compare a hit. At most half full; rebuilt from the entries when it would be more.
+  struct FlatIndex {
+    struct Slot {
+      uint32_t hash, id;  // id 0: empty, else the entry's index + 1
+    };
+    std::vector<Slot> slots;
+    size_t mask = 0;
+    // The number (index + 1) of the entry with hash h for which same(index) holds; 0 if none.
+    template <class Same>
+    uint32_t find(uint32_t h, Same same) const {
+      if (slots.empty()) return 0;
+      for (size_t i = h & mask;; i = (i + 1) & mask) {
+        const Slot& x = slots[i];
+        if (x.id == 0) return 0;
+        if (x.hash == h && same(x.id - 1)) return x.id;
+      }
+    }
+    // Entry `id` (the last of `count`) was just appended with hash h; hash_of(k) rehashes entry k
+    // when the table has to grow.
+    template <class HashOf>
+    void add(uint32_t h, uint32_t id, size_t count, HashOf hash_of) {
+      if (count * 2 > slots.size()) {
+        size_t n = std::max<size_t>(4096, slots.size());
+        while (count * 2 > n) n *= 2;
+        slots.assign(n, Slot{0, 0});
+        mask = n - 1;
+        for (uint32_t k = 0; k < id; ++k) place(hash_of(k), k);
+      }
+      place(h, id);
+    }
+    void place(uint32_t h, uint32_t id) {
+      size_t i = h & mask;
+      while (slots[i].id != 0) i = (i + 1) & mask;
+      slots[i] = Slot{h, id + 1};
+    }
+    void clear() {
+      slots.clear();
+      mask = 0;
+    }
+  };
   // Word as written → its lower-cased surface form and stem. Letters repeat their words (Zipf):
   // most tokens hit the cache and skip both folding and the Snowball run. An open-addressing
   // table of (hash, number) over a flat array of entries: one probe and one string compare a
@@ -92,52 +133,29 @@ struct DanishTokenizer::Impl {
     std::string raw, surface, stem;
     uint32_t surface_id = 0, stem_id = 0;  // intern() numbers
   };
-  struct Slot {
-    uint32_t hash, id;  // id 0: empty, else index into cache + 1
-  };
   std::vector<Word> cache;
-  std::vector<Slot> slots;
-  size_t mask = 0;
+  FlatIndex words_index;  // over cache, by raw
   static constexpr size_t kMaxWords = 1 << 16;
-  // Token texts → numbers (DanishTokenizer::intern), emptied with the cache: the same flat
-  // table, over `texts`.
+  // Token texts → numbers (DanishTokenizer::intern), emptied with the cache.
   std::vector<std::string> texts;
-  std::vector<Slot> text_slots;
-  size_t text_mask = 0;
+  FlatIndex texts_index;  // over texts
   uint32_t epoch = 0;
   uint32_t intern(std::string_view s) {
     uint32_t h = hash(s);
-    if (!text_slots.empty())
-      for (size_t i = h & text_mask;; i = (i + 1) & text_mask) {
-        const Slot& x = text_slots[i];
-        if (x.id == 0) break;
-        if (x.hash == h && texts[x.id - 1] == s) return x.id;
-      }
+    if (uint32_t id = texts_index.find(h, [&](uint32_t k) { return texts[k] == s; })) return id;
     texts.emplace_back(s);
-    if (texts.size() * 2 > text_slots.size()) {
-      size_t n = std::max<size_t>(4096, text_slots.size() * 2);
-      text_slots.assign(n, Slot{0, 0});
-      text_mask = n - 1;
-      for (uint32_t id = 0; id + 1 < texts.size(); ++id) place_text(hash(texts[id]), id);
-    }
-    place_text(h, static_cast<uint32_t>(texts.size() - 1));
-    return static_cast<uint32_t>(texts.size());
-  }
-  void place_text(uint32_t h, uint32_t id) {
-    size_t i = h & text_mask;
-    while (text_slots[i].id != 0) i = (i + 1) & text_mask;
-    text_slots[i] = Slot{h, id + 1};
+    const auto id = static_cast<uint32_t>(texts.size() - 1);
+    texts_index.add(h, id, texts.size(), [&](uint32_t k) { return hash(texts[k]); });
+    return id + 1;
   }
   // At the start of a tokenize call only (see term_epoch): a full cache starts again, and the
   // numbers with it. Bounds the memory to ~kMaxWords words plus one call's new words.
   void start_call() {
     if (cache.size() < kMaxWords && texts.size() < 2 * kMaxWords) return;
     cache.clear();
-    slots.clear();
-    mask = 0;
+    words_index.clear();
     texts.clear();
-    text_slots.clear();
-    text_mask = 0;
+    texts_index.clear();
     ++epoch;
   }
   static uint32_t hash(std::string_view s) {  // FNV-1a
@@ -149,12 +167,7 @@ struct DanishTokenizer::Impl {
   // memory): the caller then indexes the surface form.
   const Word* stemmed(std::string_view raw) {
     uint32_t h = hash(raw);
-    if (!slots.empty())
-      for (size_t i = h & mask;; i = (i + 1) & mask) {
-        const Slot& x = slots[i];
-        if (x.id == 0) break;
-        if (x.hash == h && cache[x.id - 1].raw == raw) return &cache[x.id - 1];
-      }
+    if (uint32_t id = words_index.find(h, [&](uint32_t k) { return cache[k].raw == raw; })) return &cache[id - 1];
     fold_case_into(raw, folded);
     const sb_symbol* st = sb_stemmer_stem(stemmer, reinterpret_cast<const sb_symbol*>(folded.data()),
                                           static_cast<int>(folded.size()));
@@ -164,21 +177,8 @@ struct DanishTokenizer::Impl {
     w.surface_id = intern(w.surface);
     w.stem_id = w.stem.empty() ? 0 : intern(w.stem);
     cache.push_back(std::move(w));
-    if (cache.size() * 2 > slots.size()) {
-      // Half full at most; rebuilt from `cache` (also after a clear).
-      size_t n = std::max<size_t>(4096, slots.size());
-      while (cache.size() * 2 > n) n *= 2;
-      slots.assign(n, Slot{0, 0});
-      mask = n - 1;
-      for (uint32_t id = 0; id + 1 < cache.size(); ++id) place(hash(cache[id].raw), id);
-    }
-    place(h, static_cast<uint32_t>(cache.size() - 1));
+    words_index.add(h, static_cast<uint32_t>(cache.size() - 1), cache.size(), [&](uint32_t k) { return hash(cache[k].raw); });
     return &cache.back();
-  }
-  void place(uint32_t h, uint32_t id) {
-    size_t i = h & mask;
-    while (slots[i].id != 0) i = (i + 1) & mask;
-    slots[i] = Slot{h, id + 1};
   }
   ~Impl() {
     if (ut) utext_close(ut);
