@@ -232,8 +232,8 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
   const size_t window = static_cast<size_t>(jobs) * 4, far_window = static_cast<size_t>(jobs) * 64;
   size_t queued_bytes = 0;
   auto bytes_of = [](const FileResult& fr) {
-    size_t n = fr.rendered.size() + fr.doc.text.size();
-    for (const auto& p : fr.parts) n += p.rendered.size() + p.doc.text.size();
+    size_t n = fr.rendered.size() + fr.prepared.size() + fr.doc.text.size();
+    for (const auto& p : fr.parts) n += p.rendered.size() + p.prepared.size() + p.doc.text.size();
     return n;
   };
   auto room = [&] {

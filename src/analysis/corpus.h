@@ -28,6 +28,8 @@ struct FileResult {
   Analysis analysis;
   std::vector<FileResult> parts;  // each with source.part set; never nested further
   std::string rendered;           // the record as the caller's worker hook wrote it (e.g. a JSON line)
+  std::string prepared;           // what else the hook made for the caller (ingest: the document's
+                                  // terms and token tapes, prepare_terms in index/postings.h)
 };
 
 struct AnalyzeOptions {

@@ -207,28 +207,6 @@ const std::vector<const char*> kMigrations = {
     kPostingsSchemaSql,
 };
 
-// What an analysis thread of ingest hands the writing thread in FileResult::rendered: the
-// document's prepare_terms string, then its record as JSON (render_json, ~130 000 instructions a
-// document that the single writing thread no longer spends), then the length of the first part
-// (4 bytes, little-endian). split_worker_output gives the JSON and cuts `rendered` back to the
-// prepare_terms string; false (nothing changed) when it holds no such trailer.
-void join_worker_output(std::string& rendered, const std::string& json) {
-  auto n = static_cast<uint32_t>(rendered.size());
-  rendered += json;
-  for (int i = 0; i < 4; ++i) rendered.push_back(static_cast<char>((n >> (8 * i)) & 0xFF));
-}
-
-bool split_worker_output(const std::string& rendered, std::string_view& json, size_t& prepared_size) {
-  if (rendered.size() < 4) return false;
-  uint32_t n = 0;
-  for (int i = 0; i < 4; ++i)
-    n |= static_cast<uint32_t>(static_cast<unsigned char>(rendered[rendered.size() - 4 + static_cast<size_t>(i)])) << (8 * i);
-  if (n > rendered.size() - 4) return false;
-  prepared_size = n;
-  json = std::string_view(rendered).substr(n, rendered.size() - 4 - n);
-  return true;
-}
-
 std::string now_utc() {
   std::time_t t = std::time(nullptr);
   char buf[32];
@@ -924,7 +902,6 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       }
       old_row.reset();
     }
-    size_t prepared_size = 0;
     ins.reset();
     ins.bind(1, source_key(fr.source));
     ins.bind_opt(2, fr.source.sha256);
@@ -943,14 +920,9 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       ins.bind(5, a.type.label).bind(6, a.type.confidence);
       ins.bind_opt(7, a.document_date.value_or(""));
       ins.bind(8, a.title);
-      // The record, rendered by the analysis thread (join_worker_output) when it could.
-      std::string_view record;
-      if (split_worker_output(fr.rendered, record, prepared_size)) {
-        ins.bind_static(9, record);  // fr.rendered lives until the step below
-      } else {
-        fr.rendered.clear();  // not a worker's: add() tokenizes itself
-        ins.bind(9, render_json(fr.doc, a, /*with_text=*/false, /*pretty=*/false));
-      }
+      // The record, rendered by the analysis thread when it could (the ingest hook below).
+      if (!fr.rendered.empty()) ins.bind_static(9, fr.rendered);  // fr.rendered lives until the step below
+      else ins.bind(9, render_json(fr.doc, a, /*with_text=*/false, /*pretty=*/false));
       ins.bind(10, fr.doc.text);
       ins.bind_null(11).bind_null(12);
       rep.bytes += fr.source.bytes;
@@ -964,8 +936,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       if (!fr.error) {
         r.title = fr.analysis.title;
         r.text = fr.doc.text;  // a copy (~1 µs): the analysis may still point into fr.doc
-        r.prepared = std::move(fr.rendered);  // read by accel.add below, then by commit()
-        r.prepared.resize(prepared_size);     // without the record (split_worker_output)
+        r.prepared = std::move(fr.prepared);  // read by accel.add below, then by commit(); empty: add() tokenizes
       }
       fts_bytes += (r.title ? r.title->size() : 0) + (r.text ? r.text->size() : 0) + r.prepared.size();
       fts_rows.push_back(std::move(r));
@@ -1090,13 +1061,13 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
         },
         // In the analysis threads: the one tokenizer pass of a document (prepare_terms), so that
         // the writing thread only counts its distinct terms and FTS5 replays its tokens (the
-        // tapes, TokenReplay) instead of tokenizing it again; and its record's JSON. `rendered`
-        // carries all (join_worker_output).
+        // tapes, TokenReplay) instead of tokenizing it again (`prepared`); and its record's JSON
+        // (`rendered`).
         [](FileResult& fr) {
           auto prep = [](FileResult& x) {
             if (x.error) return;
-            x.rendered = prepare_terms(&x.analysis.title, &x.doc.text);
-            join_worker_output(x.rendered, render_json(x.doc, x.analysis, /*with_text=*/false, /*pretty=*/false));
+            x.prepared = prepare_terms(&x.analysis.title, &x.doc.text);
+            x.rendered = render_json(x.doc, x.analysis, /*with_text=*/false, /*pretty=*/false);
           };
           prep(fr);
           for (auto& p : fr.parts) prep(p);
