@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <iostream>
+#include <vector>
 
 #include "ingest/reader.h"
 
@@ -26,6 +27,12 @@ std::shared_ptr<const Resources> load_resources(const Args& a, bool need_model) 
     std::cerr << "sagsindeks: " << r.error().message << "\n";
     return nullptr;
   }
+  // Kept until the process ends and never freed: taking Hunspell's dictionary and the compiled
+  // patterns apart cost ~30 ms at every exit (a fifth of the start-up, serial after the last
+  // record), for memory the system takes back at once. Reachable from here, so not a leak to
+  // LeakSanitizer.
+  static auto* const kept = new std::vector<std::shared_ptr<const Resources>>();
+  kept->push_back(*r);
   return *r;
 }
 
