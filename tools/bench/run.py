@@ -28,6 +28,8 @@ import subprocess
 import sys
 import time
 
+import search_cli  # the search timing (warm page cache, wall and CPU of each command)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
@@ -79,13 +81,7 @@ def has_command(binary, name):
     return r.returncode == 0, r.stdout.decode(errors="replace")
 
 
-def percentile(xs, p):
-    xs = sorted(xs)
-    if not xs:
-        return float("nan")
-    k = (len(xs) - 1) * p / 100.0
-    lo, hi = int(k), min(int(k) + 1, len(xs) - 1)
-    return xs[lo] + (xs[hi] - xs[lo]) * (k - lo)
+percentile = search_cli.percentile
 
 
 def main():
@@ -254,14 +250,13 @@ def main():
                 # Each query twice: the hits (first page, jsonl) and the facets of all hits.
                 lat, per, fails = [], {"hits": [], "facets": []}, 0
                 log(f"search: {len(queries)} queries x 2 forms x {a.search_reps} runs")
+                search_cli.warm(db)  # the index in the page cache, as a search service has it
                 for q in queries:
                     for form, extra in (("hits", []), ("facets", ["--facets"])):
                         cmd = [binary, "search", db, q, "--format", "jsonl"] + extra
-                        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm-up
+                        search_cli.run(cmd)  # warm-up
                         for _ in range(a.search_reps):
-                            t0 = time.perf_counter()
-                            rc = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
-                            ms = (time.perf_counter() - t0) * 1000
+                            rc, ms, _ = search_cli.run(cmd)
                             lat.append(ms)
                             per[form].append(ms)
                             fails += rc not in (0, 1)  # 1: no hits
