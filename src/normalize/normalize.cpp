@@ -109,6 +109,21 @@ size_t lower_ascii_run(const char* p, size_t n) {
       [](unsigned char b) { return static_cast<unsigned>(b - 'a') < 26u; });
 }
 
+// Leading "quiet" bytes: ASCII that is neither a capital nor a digit (lower-case letters, spaces,
+// punctuation). A lane passes when it is below 0x80 and its low seven bits lie in neither 'A'-'Z'
+// nor '0'-'9' (each range test as in lower_ascii_run; no lane carries into the next).
+size_t quiet_ascii_run(const char* p, size_t n) {
+  return prefix_run(
+      p, n,
+      [](uint64_t w) {
+        const uint64_t low = w & ~(0x80 * kOnes);
+        const uint64_t upper = (low + (0x80 - 'A') * kOnes) & ~(low + (0x80 - 'Z' - 1) * kOnes);
+        const uint64_t digit = (low + (0x80 - '0') * kOnes) & ~(low + (0x80 - '9' - 1) * kOnes);
+        return ~(w | upper | digit);
+      },
+      [](unsigned char b) { return b < 0x80 && static_cast<unsigned>(b - 'A') >= 26u && static_cast<unsigned>(b - '0') >= 10u; });
+}
+
 // Leading bytes above 0x20 (no space, line break or other control byte).
 size_t above_space_run(const char* p, size_t n) {
   return prefix_run(
@@ -378,6 +393,31 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
   size_t copied = 0;  // s[0, copied) is in `out`: text is copied in runs between the cuts
   bool in_word = false;
   while (i < s.size()) {
+    // A stretch of quiet bytes (ASCII lower-case letters and ASCII that is no letter or digit),
+    // skipped eight bytes at a time: one can never cut (the fast paths below take each of them
+    // without a cut when fewer than two digits precede), and after it only the last word's
+    // lower-case run matters: the upper-case and digit runs are over. Cuts need a capital, a
+    // digit or a non-ASCII letter, about one byte in twelve of a letter, where the loop stops.
+    if (digit_run < 2) {
+      const size_t k = quiet_ascii_run(s.data() + i, s.size() - i);
+      if (k > 0) {
+        const size_t end = i + k;
+        size_t p = end;  // the lower-case letters ending the stretch: s[p, end)
+        while (p > i && static_cast<unsigned>(s[p - 1] - 'a') < 26u) --p;
+        if (p > i) {  // a byte that is no letter at p - 1: the last word (if any) begins at p
+          in_word = p < end;
+          if (in_word) word_begin = p;
+          lower_run = end - p;
+        } else {  // all lower-case letters, going on from the word before
+          if (!in_word) word_begin = i, lower_run = 0;
+          lower_run += k;
+          in_word = true;
+        }
+        upper_run = digit_run = 0;
+        i = end;
+        continue;
+      }
+    }
     // Fast paths, nearly every byte of a letter: the cases below can never cut, so only the run
     // counters move (the general path decodes a code point and asks three Unicode properties).
     const auto b = static_cast<unsigned char>(s[i]);
