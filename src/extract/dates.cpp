@@ -21,9 +21,6 @@ namespace sagsindeks {
 
 namespace {
 
-// The words that join the two days of a range ("1. til 3. marts", "4. og 5. december").
-const char* const kRangeWords[] = {"til", "og"};
-
 bool valid(int y, int m, int d) {
   static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1) return false;
@@ -100,9 +97,14 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   for (const auto& f : forms) month += (month.empty() ? "" : "|") + f;
   const std::string month_word = "(" + month + ")";
   month = month_word + "\\.?";
+  // The words that join the two days of a range ("1. til 3. marts", "4. og 5. december").
+  auto rw = load_lexicon(lexdir + "/dato_intervalord.txt", '\t', 1);
+  if (!rw.ok()) return rw.error();
+  std::string range_words;
+  for (const auto& r : *rw) range_words += "|" + RE2::QuoteMeta(r.fields[0]);
   // The words a day number can be followed by, for the start prefilter in run().
   std::vector<std::string> words = forms;
-  words.insert(words.end(), std::begin(kRangeWords), std::end(kRangeWords));
+  for (const auto& r : *rw) words.push_back(r.fields[0]);
   x->word_openers_.assign(1 << 16, false);
   for (const auto& w : words) {
     if (w.size() < 2) {
@@ -127,7 +129,7 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->slash_dash_ = make("(\\d{1,2})/(\\d{1,2})[-. ](\\d{2}(?:\\d{2})?)");
   x->named_ = make("(?i)(\\d{1,2})\\.?\\s?" + month + "[ ,]+(?:(?-i:[A-Za-zæøå]+)\\s)?(\\d{4})");
   // "1.-3. marts 2021", "4. og tirsdag den 5. december 2006".
-  x->range_ = make(std::string("(?i)(\\d{1,2})\\.?\\s?(?:-|") + kRangeWords[0] + "|" + kRangeWords[1] + ")\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
+  x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-" + range_words + ")\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
                    "[ ,]+(\\d{4})");
   // Day/month without a year after "den", and the items coordinated with it: "den 28/2, 4/3 og 10/3".
   x->dm_list_ = make("(\\d{1,2}/\\d{1,2}(?:(?:,\\s*|\\s+og\\s+)\\d{1,2}/\\d{1,2})*)(?:[^\\d/-]|$)");
@@ -154,7 +156,7 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   for (auto* re : {&x->dm_list_, &x->den_before_, &x->cut_year_, &x->clock_, &x->dm_item_, &x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
                    &x->doc_label_, &x->doc_line_, &x->doc_title_, &x->doc_meeting_, &x->doc_reference_, &x->doc_title_reference_})
     if (!(*re)->ok())
-      return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt or dato_etiketter.tsv: date pattern does not compile: " +
+      return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt, dato_intervalord.txt or dato_etiketter.tsv: date pattern does not compile: " +
                                   (*re)->error()};
   // The date forms, in one anchored set: which of them can start at a digit run is decided in
   // one DFA pass, and only those patterns are run for their groups.
