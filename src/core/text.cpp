@@ -49,6 +49,14 @@ std::string lower_aligned(std::string_view s) {
       ++i;
       continue;
     }
+    // Latin-1 letters (0xC3 and a continuation byte: U+00C0-U+00FF, Danish æ, ø, å) without a
+    // call into ICU: U+00C0-U+00DE but U+00D7 (×) lower-case 0x20 further on, in the second byte;
+    // U+00DF-U+00FF are their own lower case (as u_tolower says).
+    if (b[i] == 0xC3 && i + 1 < n && (b[i + 1] & 0xC0) == 0x80) {
+      if (b[i + 1] <= 0x9E && b[i + 1] != 0x97) b[i + 1] = static_cast<uint8_t>(b[i + 1] + 0x20);
+      i += 2;
+      continue;
+    }
     int32_t start = i, c = 0;
     U8_NEXT(b, i, n, c);
     if (c < 0) continue;  // an invalid sequence is kept as it is

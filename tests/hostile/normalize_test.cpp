@@ -5,6 +5,8 @@
 #include <chrono>
 
 #include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 #include "core/limits.h"
 #include "core/text.h"
@@ -164,6 +166,15 @@ TEST(Text, LowerAlignedKeepsOffsets) {
   const std::string low = text::lower_aligned(odd);
   EXPECT_EQ(low.size(), odd.size());
   EXPECT_EQ(low, "a\xC4\xB0" "b\xFF" "c");
+  // The Latin-1 letters take a path of their own (no ICU call): the same as ICU's u_tolower for
+  // every code point U+0080-U+00FF; a lead byte without its continuation stays.
+  for (UChar32 c = 0x80; c <= 0xFF; ++c) {
+    std::string in, want;
+    icu::UnicodeString(c).toUTF8String(in);
+    icu::UnicodeString(u_tolower(c)).toUTF8String(want);
+    EXPECT_EQ(text::lower_aligned("X" + in + "Y"), "x" + want + "y") << "U+" << std::hex << c;
+  }
+  EXPECT_EQ(text::lower_aligned("\xC3" "A\xC3"), "\xC3" "a\xC3");
   EXPECT_EQ(text::truncate_utf8("blåbær", 3), "bl");
   EXPECT_EQ(text::truncate_utf8("blåbær", 4), "blå");
 }
