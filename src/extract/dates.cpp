@@ -220,11 +220,20 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     unsigned char c = static_cast<unsigned char>(t[e]);
     if (len == 4) return c == '-';
     if (len > 2) return false;
-    if (c == '.' || c == '-' || c == '/' || c >= 0x80) return true;
+    if (c == '-' || c >= 0x80) return true;
+    auto digit_at = [&](size_t k) { return k < t.size() && t[k] >= '0' && t[k] <= '9'; };
+    // After "/" only the numeric forms go on, with a digit ("28/2", "29/9-10").
+    if (c == '/') return digit_at(e + 1);
+    size_t q = e;
+    if (c == '.') {
+      // After "d." a digit ("14.12.20"), or what may follow a day without its dot (below).
+      if (digit_at(e + 1)) return true;
+      if (++q >= t.size()) return false;
+      c = static_cast<unsigned char>(t[q]);
+    }
     // Else a form goes on with a word (a month or a range word) or "-", after at most one white
     // space (\s?): its first two letters must open one of those words (case-insensitively; a
     // byte of 0x80 or above may be a case variant of a letter, as RE2 folds "k" and "s").
-    size_t q = e;
     if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') ++q;
     if (q >= t.size()) return false;
     const auto c1 = static_cast<unsigned char>(t[q]);
