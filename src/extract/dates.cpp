@@ -156,7 +156,10 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   auto dl = load_lexicon(lexdir + "/dato_etiketter.tsv", '\t', 2);
   if (!dl.ok()) return dl.error();
   std::map<std::string, std::string> kinds;
-  for (const auto& r : *dl) kinds[r.fields[0]] += (kinds[r.fields[0]].empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
+  for (const auto& r : *dl) {
+    kinds[r.fields[0]] += (kinds[r.fields[0]].empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
+    if (r.fields[0] == "label") x->max_label_ = std::max(x->max_label_, r.fields[1].size());
+  }
   // Texts are lower-cased before these run.
   x->doc_label_ = make("(?:^|\\n)[ \\t]*(?:" + kinds["label"] + ")[ \\t]*[:.]?\\s*$");
   x->doc_meeting_ = make("(?:" + kinds["meeting"] + ")\\s+(?:(?:" + wds + ")\\s+(?:den\\s+)?)?$");
@@ -397,8 +400,18 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     while (k > from && (t[k - 1] == ' ' || t[k - 1] == '\t' || t[k - 1] == '\n' || t[k - 1] == '\f' || t[k - 1] == '\r')) --k;
     size_t q = k > from ? t.rfind('\n', k - 1) : std::string::npos;
     if (q == std::string::npos || q < from) q = from;
-    std::string before = text::lower(std::string_view(t).substr(q, d.span.begin - q));
-    if (RE2::PartialMatch(before, *doc_label_)) {
+    // So a match holds, between the line break and the white space before the date, a label
+    // with [ \t]* before it and [ \t]*[:.]? after it. Lower-casing makes no code point longer than
+    // four times its lower case (each becomes one or more, of one to four bytes): a longer stretch
+    // holds no label, and the line is neither lower-cased nor matched (most dates stand in a
+    // sentence).
+    size_t lb = q, le_core = k;
+    if (lb < le_core && t[lb] == '\n') ++lb;
+    while (lb < le_core && (t[lb] == ' ' || t[lb] == '\t')) ++lb;
+    if (le_core > lb && (t[le_core - 1] == ':' || t[le_core - 1] == '.')) --le_core;
+    while (le_core > lb && (t[le_core - 1] == ' ' || t[le_core - 1] == '\t')) --le_core;
+    if (le_core - lb <= 4 * max_label_ &&
+        RE2::PartialMatch(text::lower(std::string_view(t).substr(q, d.span.begin - q)), *doc_label_)) {
       chosen = &d;
       rule = "Dato: label";
       break;
