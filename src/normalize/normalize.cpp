@@ -162,7 +162,9 @@ bool map_utf8(std::string_view part, const icu::Normalizer2& nfc, std::string& o
   const char* p = part.data();
   size_t n = part.size(), i = 0;
   while (i < n) {
-    // A run of bytes that map to themselves: printable ASCII and \n.
+    // A run of bytes that map to themselves: printable ASCII, \n, and U+00C0-U+00FF (0xC3 and a
+    // continuation byte: æ, ø, å and the other Latin-1 letters, below U+0300 and mapped to
+    // themselves by map_cp).
     size_t run = i;
     while (run < n) {
       // Eight bytes at a time while all are printable ASCII (exact word tests: no byte below
@@ -179,6 +181,7 @@ bool map_utf8(std::string_view part, const icu::Normalizer2& nfc, std::string& o
       }
       unsigned char b = static_cast<unsigned char>(p[run]);
       if ((b >= 0x20 && b < 0x7F) || b == '\n') ++run;
+      else if (b == 0xC3 && run + 1 < n && (static_cast<unsigned char>(p[run + 1]) & 0xC0) == 0x80) run += 2;
       else break;
     }
     out.append(p + i, run - i);
