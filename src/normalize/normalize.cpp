@@ -413,25 +413,40 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
   size_t i = 0, lower_run = 0, upper_run = 0, digit_run = 0, word_begin = 0;
   size_t copied = 0;  // s[0, copied) is in `out`: text is copied in runs between the cuts
   bool in_word = false;
+  // s[at, at + 2) is a Latin-1 lower-case letter: U+00E0-U+00FF but U+00F7 (÷).
+  auto latin1_lower = [&](size_t at) {
+    if (at + 1 >= s.size() || static_cast<unsigned char>(s[at]) != 0xC3) return false;
+    const auto c = static_cast<unsigned char>(s[at + 1]);
+    return c >= 0xA0 && c <= 0xBF && c != 0xB7;
+  };
   while (i < s.size()) {
-    // A stretch of quiet bytes (ASCII lower-case letters and ASCII that is no letter or digit),
-    // skipped eight bytes at a time: one can never cut (the fast paths below take each of them
-    // without a cut when fewer than two digits precede), and after it only the last word's
-    // lower-case run matters: the upper-case and digit runs are over. Cuts need a capital, a
-    // digit or a non-ASCII letter, about one byte in twelve of a letter, where the loop stops.
+    // A stretch of quiet characters (ASCII lower-case letters, ASCII that is no letter or digit,
+    // and the Latin-1 lower-case letters æ, ø, å, ... of the fast path below), skipped eight
+    // ASCII bytes at a time: none can cut (the fast paths below take each of them without a cut
+    // when fewer than two digits precede), and after it only the last word's lower-case run
+    // matters: the upper-case and digit runs are over. Cuts need a capital, a digit or another
+    // non-ASCII character, about one byte in sixteen of a letter, where the loop stops.
     if (digit_run < 2) {
-      const size_t k = quiet_ascii_run(s.data() + i, s.size() - i);
-      if (k > 0) {
-        const size_t end = i + k;
-        size_t p = end;  // the lower-case letters ending the stretch: s[p, end)
-        while (p > i && static_cast<unsigned>(s[p - 1] - 'a') < 26u) --p;
+      size_t end = i;
+      while (true) {
+        end += quiet_ascii_run(s.data() + end, s.size() - end);
+        if (!latin1_lower(end)) break;
+        end += 2;
+      }
+      if (end > i) {
+        size_t p = end, letters = 0;  // the lower-case letters ending the stretch: s[p, end)
+        for (;; ++letters) {
+          if (p > i && static_cast<unsigned>(s[p - 1] - 'a') < 26u) --p;
+          else if (p - i >= 2 && latin1_lower(p - 2)) p -= 2;
+          else break;
+        }
         if (p > i) {  // a byte that is no letter at p - 1: the last word (if any) begins at p
           in_word = p < end;
           if (in_word) word_begin = p;
-          lower_run = end - p;
+          lower_run = letters;
         } else {  // all lower-case letters, going on from the word before
           if (!in_word) word_begin = i, lower_run = 0;
-          lower_run += k;
+          lower_run += letters;
           in_word = true;
         }
         upper_run = digit_run = 0;
@@ -476,8 +491,7 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
         }
         continue;
       }
-    } else if (b == 0xC3 && digit_run < 2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0xA0 &&
-               static_cast<unsigned char>(s[i + 1]) <= 0xBF && static_cast<unsigned char>(s[i + 1]) != 0xB7) {
+    } else if (digit_run < 2 && latin1_lower(i)) {
       // æ, ø, å and the other Latin-1 lower-case letters (U+00E0-U+00FF but ÷) as ASCII ones.
       if (!in_word) word_begin = i, lower_run = 0;
       ++lower_run, upper_run = 0, digit_run = 0, in_word = true, i += 2;
