@@ -14,22 +14,38 @@ namespace sagsindeks::text {
 std::string lower(std::string_view s) {
   // ASCII and Latin-1 (U+0000-U+00FF: all of Danish) need no ICU string round trip and no
   // Locale: their lower case is the simple per-character one, of the same length (A-Z and
-  // U+00C0-U+00DE but ×; ß, µ, ÿ, ª, º stay). Anything else goes to ICU's full lower-casing.
-  bool latin1 = true;
-  for (size_t i = 0; i < s.size() && latin1; ++i) {
-    if (i + 8 <= s.size() && eight_ascii(s.data() + i)) {  // eight ASCII bytes at a time
-      i += 7;
+  // U+00C0-U+00DE but ×; ß, µ, ÿ, ª, º stay), done here in one pass over a copy, eight ASCII
+  // bytes at a time (a capital's lane gets 0x20). Anything else (another character, an invalid
+  // byte) goes to ICU's full lower-casing.
+  std::string out(s);
+  auto* b = reinterpret_cast<uint8_t*>(out.data());
+  const size_t n = out.size();
+  constexpr uint64_t k1 = 0x0101010101010101ull, k80 = 0x80 * k1;
+  for (size_t i = 0; i < n;) {
+    if (i + 8 <= n && eight_ascii(b + i)) {
+      uint64_t w;
+      std::memcpy(&w, b + i, 8);
+      w |= ((w + (0x80 - 'A') * k1) & ~(w + (0x80 - 'Z' - 1) * k1) & k80) >> 2;
+      std::memcpy(b + i, &w, 8);
+      i += 8;
       continue;
     }
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) continue;
-    latin1 = (c == 0xC2 || c == 0xC3) && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80;
-    ++i;
+    const uint8_t c = b[i];
+    if (c < 0x80) {
+      b[i] = static_cast<uint8_t>(c + (static_cast<uint8_t>(c - 'A') < 26u ? 32 : 0));
+      ++i;
+      continue;
+    }
+    if ((c == 0xC2 || c == 0xC3) && i + 1 < n && (b[i + 1] & 0xC0) == 0x80) {
+      if (c == 0xC3 && b[i + 1] <= 0x9E && b[i + 1] != 0x97) b[i + 1] = static_cast<uint8_t>(b[i + 1] + 0x20);
+      i += 2;
+      continue;
+    }
+    static const icu::Locale da("da");  // constructing a Locale per call cost more than the mapping
+    out.clear();
+    icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), static_cast<int32_t>(s.size()))).toLower(da).toUTF8String(out);
+    return out;
   }
-  if (latin1) return lower_aligned(s);  // Latin-1 lower case keeps every character's length
-  static const icu::Locale da("da");  // constructing a Locale per call cost more than the mapping
-  std::string out;
-  icu::UnicodeString::fromUTF8(icu::StringPiece(s.data(), s.size())).toLower(da).toUTF8String(out);
   return out;
 }
 
@@ -47,6 +63,14 @@ std::string lower_aligned(std::string_view s) {
     }
     if (b[i] < 0x80) {
       ++i;
+      continue;
+    }
+    // Latin-1 letters (0xC3 and a continuation byte: U+00C0-U+00FF, Danish æ, ø, å) without a
+    // call into ICU: U+00C0-U+00DE but U+00D7 (×) lower-case 0x20 further on, in the second byte;
+    // U+00DF-U+00FF are their own lower case (as u_tolower says).
+    if (b[i] == 0xC3 && i + 1 < n && (b[i + 1] & 0xC0) == 0x80) {
+      if (b[i + 1] <= 0x9E && b[i + 1] != 0x97) b[i + 1] = static_cast<uint8_t>(b[i + 1] + 0x20);
+      i += 2;
       continue;
     }
     int32_t start = i, c = 0;

@@ -4,8 +4,8 @@
 #include "extract/dates.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
-#include <cstdio>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -21,9 +21,6 @@ namespace sagsindeks {
 
 namespace {
 
-// The words that join the two days of a range ("1. til 3. marts", "4. og 5. december").
-const char* const kRangeWords[] = {"til", "og"};
-
 bool valid(int y, int m, int d) {
   static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (y < 1900 || y > 2099 || m < 1 || m > 12 || d < 1) return false;
@@ -32,14 +29,27 @@ bool valid(int y, int m, int d) {
   return true;
 }
 
+// "%04d-%02d-%02d" for a valid() date (year 1900-2099), written digit by digit: snprintf's format
+// parsing cost ~1.2 k instructions a date.
 std::string iso(int y, int m, int d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
-  return buf;
+  const char buf[10] = {static_cast<char>('0' + y / 1000),     static_cast<char>('0' + y / 100 % 10),
+                        static_cast<char>('0' + y / 10 % 10),  static_cast<char>('0' + y % 10),
+                        '-',                                   static_cast<char>('0' + m / 10),
+                        static_cast<char>('0' + m % 10),       '-',
+                        static_cast<char>('0' + d / 10),       static_cast<char>('0' + d % 10)};
+  return std::string(buf, sizeof buf);
 }
 
-int year_of(const std::string& digits) {
-  int y = std::stoi(digits);
+// The value of a run of one to four ASCII digits (RE2's \d), as std::stoi gives it, without
+// stoi's string copy, locale and errno.
+int number(std::string_view digits) {
+  int v = 0;
+  std::from_chars(digits.data(), digits.data() + digits.size(), v);
+  return v;
+}
+
+int year_of(std::string_view digits) {
+  int y = number(digits);
   if (digits.size() == 2) y += y >= 70 ? 1900 : 2000;  // 29/9-10 is 2010; 1970s letters exist
   return y;
 }
@@ -100,9 +110,14 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   for (const auto& f : forms) month += (month.empty() ? "" : "|") + f;
   const std::string month_word = "(" + month + ")";
   month = month_word + "\\.?";
+  // The words that join the two days of a range ("1. til 3. marts", "4. og 5. december").
+  auto rw = load_lexicon(lexdir + "/dato_intervalord.txt", '\t', 1);
+  if (!rw.ok()) return rw.error();
+  std::string range_words;
+  for (const auto& r : *rw) range_words += "|" + RE2::QuoteMeta(r.fields[0]);
   // The words a day number can be followed by, for the start prefilter in run().
   std::vector<std::string> words = forms;
-  words.insert(words.end(), std::begin(kRangeWords), std::end(kRangeWords));
+  for (const auto& r : *rw) words.push_back(r.fields[0]);
   x->word_openers_.assign(1 << 16, false);
   for (const auto& w : words) {
     if (w.size() < 2) {
@@ -127,7 +142,7 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->slash_dash_ = make("(\\d{1,2})/(\\d{1,2})[-. ](\\d{2}(?:\\d{2})?)");
   x->named_ = make("(?i)(\\d{1,2})\\.?\\s?" + month + "[ ,]+(?:(?-i:[A-Za-zæøå]+)\\s)?(\\d{4})");
   // "1.-3. marts 2021", "4. og tirsdag den 5. december 2006".
-  x->range_ = make(std::string("(?i)(\\d{1,2})\\.?\\s?(?:-|") + kRangeWords[0] + "|" + kRangeWords[1] + ")\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
+  x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-" + range_words + ")\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
                    "[ ,]+(\\d{4})");
   // Day/month without a year after "den", and the items coordinated with it: "den 28/2, 4/3 og 10/3".
   x->dm_list_ = make("(\\d{1,2}/\\d{1,2}(?:(?:,\\s*|\\s+og\\s+)\\d{1,2}/\\d{1,2})*)(?:[^\\d/-]|$)");
@@ -141,7 +156,10 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   auto dl = load_lexicon(lexdir + "/dato_etiketter.tsv", '\t', 2);
   if (!dl.ok()) return dl.error();
   std::map<std::string, std::string> kinds;
-  for (const auto& r : *dl) kinds[r.fields[0]] += (kinds[r.fields[0]].empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
+  for (const auto& r : *dl) {
+    kinds[r.fields[0]] += (kinds[r.fields[0]].empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
+    if (r.fields[0] == "label") x->max_label_ = std::max(x->max_label_, r.fields[1].size());
+  }
   // Texts are lower-cased before these run.
   x->doc_label_ = make("(?:^|\\n)[ \\t]*(?:" + kinds["label"] + ")[ \\t]*[:.]?\\s*$");
   x->doc_meeting_ = make("(?:" + kinds["meeting"] + ")\\s+(?:(?:" + wds + ")\\s+(?:den\\s+)?)?$");
@@ -154,7 +172,7 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   for (auto* re : {&x->dm_list_, &x->den_before_, &x->cut_year_, &x->clock_, &x->dm_item_, &x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
                    &x->doc_label_, &x->doc_line_, &x->doc_title_, &x->doc_meeting_, &x->doc_reference_, &x->doc_title_reference_})
     if (!(*re)->ok())
-      return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt or dato_etiketter.tsv: date pattern does not compile: " +
+      return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt, dato_intervalord.txt or dato_etiketter.tsv: date pattern does not compile: " +
                                   (*re)->error()};
   // The date forms, in one anchored set: which of them can start at a digit run is decided in
   // one DFA pass, and only those patterns are run for their groups.
@@ -188,7 +206,7 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     auto it = months_.find(text::lower(s));
     return it == months_.end() ? 0 : it->second;
   };
-  auto num = [](re2::StringPiece p) { return std::stoi(std::string(p.data(), p.size())); };
+  auto num = [](re2::StringPiece p) { return number(std::string_view(p.data(), p.size())); };
   // Every date form starts with a digit: each pattern is tried anchored at the start of each
   // digit run, in a window of kWindow bytes, instead of scanning the whole text once per pattern.
   // Cost: O(digit runs × patterns), independent of the letters between them.
@@ -205,11 +223,20 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     unsigned char c = static_cast<unsigned char>(t[e]);
     if (len == 4) return c == '-';
     if (len > 2) return false;
-    if (c == '.' || c == '-' || c == '/' || c >= 0x80) return true;
+    if (c == '-' || c >= 0x80) return true;
+    auto digit_at = [&](size_t k) { return k < t.size() && t[k] >= '0' && t[k] <= '9'; };
+    // After "/" only the numeric forms go on, with a digit ("28/2", "29/9-10").
+    if (c == '/') return digit_at(e + 1);
+    size_t q = e;
+    if (c == '.') {
+      // After "d." a digit ("14.12.20"), or what may follow a day without its dot (below).
+      if (digit_at(e + 1)) return true;
+      if (++q >= t.size()) return false;
+      c = static_cast<unsigned char>(t[q]);
+    }
     // Else a form goes on with a word (a month or a range word) or "-", after at most one white
     // space (\s?): its first two letters must open one of those words (case-insensitively; a
     // byte of 0x80 or above may be a case variant of a letter, as RE2 folds "k" and "s").
-    size_t q = e;
     if (c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r') ++q;
     if (q >= t.size()) return false;
     const auto c1 = static_cast<unsigned char>(t[q]);
@@ -299,11 +326,11 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     if (sep1 != sep2) return;  // "1.2-2020" mixes separators: not a date
     // Two-digit years only with a strong separator: "14.12.20" yes, "1-2-20" no.
     if (g[3].size() == 2 && sep1 == '-') return;
-    add(b, e, year_of(std::string(g[3])), num(g[2]), num(g[1]), g[3].size() == 4 ? "dd-mm-yyyy" : "dd.mm.yy");
+    add(b, e, year_of(std::string_view(g[3].data(), g[3].size())), num(g[2]), num(g[1]), g[3].size() == 4 ? "dd-mm-yyyy" : "dd.mm.yy");
   }, inside_found);
   each(*slash_dash_, kSlashDash, 3, [&](size_t b) {
     size_t e = pos(g[3]) + g[3].size();
-    if (isolated(t, b, e)) add(b, e, year_of(std::string(g[3])), num(g[2]), num(g[1]), "d/m-yy");
+    if (isolated(t, b, e)) add(b, e, year_of(std::string_view(g[3].data(), g[3].size())), num(g[2]), num(g[1]), "d/m-yy");
   }, inside_found);
 
   // Year-less "den 29. september": the year of the nearest full date before it, else after it;
@@ -315,7 +342,7 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     auto it = std::lower_bound(full_list.begin(), full_list.end(), at,
                                [](const DateMention& d, size_t p) { return d.span.begin < p; });
     const DateMention& ref = it == full_list.begin() ? full_list.front() : *std::prev(it);
-    int y = std::stoi(ref.value.substr(0, 4)), m = std::stoi(ref.value.substr(5, 2));
+    int y = number(std::string_view(ref.value).substr(0, 4)), m = number(std::string_view(ref.value).substr(5, 2));
     return month + 6 < m ? y + 1 : y;
   };
   if (!full_list.empty()) {
@@ -373,8 +400,18 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     while (k > from && (t[k - 1] == ' ' || t[k - 1] == '\t' || t[k - 1] == '\n' || t[k - 1] == '\f' || t[k - 1] == '\r')) --k;
     size_t q = k > from ? t.rfind('\n', k - 1) : std::string::npos;
     if (q == std::string::npos || q < from) q = from;
-    std::string before = text::lower(std::string_view(t).substr(q, d.span.begin - q));
-    if (RE2::PartialMatch(before, *doc_label_)) {
+    // So a match holds, between the line break and the white space before the date, a label
+    // with [ \t]* before it and [ \t]*[:.]? after it. Lower-casing makes no code point longer than
+    // four times its lower case (each becomes one or more, of one to four bytes): a longer stretch
+    // holds no label, and the line is neither lower-cased nor matched (most dates stand in a
+    // sentence).
+    size_t lb = q, le_core = k;
+    if (lb < le_core && t[lb] == '\n') ++lb;
+    while (lb < le_core && (t[lb] == ' ' || t[lb] == '\t')) ++lb;
+    if (le_core > lb && (t[le_core - 1] == ':' || t[le_core - 1] == '.')) --le_core;
+    while (le_core > lb && (t[le_core - 1] == ' ' || t[le_core - 1] == '\t')) --le_core;
+    if (le_core - lb <= 4 * max_label_ &&
+        RE2::PartialMatch(text::lower(std::string_view(t).substr(q, d.span.begin - q)), *doc_label_)) {
       chosen = &d;
       rule = "Dato: label";
       break;

@@ -15,7 +15,8 @@ namespace sagsindeks {
 
 class DateExtractor {
  public:
-  // Reads maaneder.tsv and ugedage.txt. Cost: five RE2 compilations.
+  // Reads maaneder.tsv, ugedage.txt, dato_intervalord.txt and dato_etiketter.tsv. Cost: five RE2
+  // compilations.
   static Result<std::shared_ptr<const DateExtractor>> create(const std::string& lexdir);
   // Fills a.dates (sorted by position, one mention per span) and a.document_date. Spans inside
   // a.case_numbers / a.document_numbers are skipped, so run identifiers first.
@@ -26,6 +27,7 @@ class DateExtractor {
   // The first two letters, lower case, of every word a day number can be followed by (the month
   // forms, the range words): bit (a << 8 | b). Empty: no such test (a one-letter form).
   std::vector<bool> word_openers_;
+  size_t max_label_ = 0;  // bytes of the longest document-date label (dato_etiketter.tsv)
   std::unique_ptr<RE2::Set> forms_;  // the date forms, anchored, for the per-digit-run prefilter
   std::unique_ptr<RE2> dm_list_, den_before_, cut_year_, clock_, dm_item_, numeric_, iso_, named_, range_, named_noyear_, slash_dash_;
   std::unique_ptr<RE2> doc_label_, doc_line_, doc_title_, doc_meeting_, doc_reference_, doc_title_reference_;

@@ -109,11 +109,44 @@ size_t lower_ascii_run(const char* p, size_t n) {
       [](unsigned char b) { return static_cast<unsigned>(b - 'a') < 26u; });
 }
 
-// Leading bytes above 0x20 (no space, line break or other control byte).
-size_t above_space_run(const char* p, size_t n) {
+// Leading "quiet" bytes: ASCII that is neither a capital nor a digit (lower-case letters, spaces,
+// punctuation). A lane passes when it is below 0x80 and its low seven bits lie in neither 'A'-'Z'
+// nor '0'-'9' (each range test as in lower_ascii_run; no lane carries into the next).
+size_t quiet_ascii_run(const char* p, size_t n) {
   return prefix_run(
-      p, n, [](uint64_t w) { return ((w & ~(0x80 * kOnes)) + (0x80 - 0x21) * kOnes) | w; },
-      [](unsigned char b) { return b > 0x20; });
+      p, n,
+      [](uint64_t w) {
+        const uint64_t low = w & ~(0x80 * kOnes);
+        const uint64_t upper = (low + (0x80 - 'A') * kOnes) & ~(low + (0x80 - 'Z' - 1) * kOnes);
+        const uint64_t digit = (low + (0x80 - '0') * kOnes) & ~(low + (0x80 - '9' - 1) * kOnes);
+        return ~(w | upper | digit);
+      },
+      [](unsigned char b) { return b < 0x80 && static_cast<unsigned>(b - 'A') >= 26u && static_cast<unsigned>(b - '0') >= 10u; });
+}
+
+// Leading bytes of a stretch of words joined by single spaces: each byte above 0x20, or a space
+// before such a byte. Eight bytes at a time with the byte after them (so a space in the last lane
+// sees its successor), as prefix_run; the tail byte by byte.
+size_t joined_words_run(const char* p, size_t n) {
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  auto above = [](uint64_t w) { return (((w & ~(0x80 * kOnes)) + (0x80 - 0x21) * kOnes) | w) & kHigh; };
+  size_t k = 0;
+  for (; std::endian::native == std::endian::little && k + 9 <= n; k += 8) {  // lanes in text order
+    uint64_t w;
+    std::memcpy(&w, p + k, 8);
+    const uint64_t next = (w >> 8) | static_cast<uint64_t>(static_cast<unsigned char>(p[k + 8])) << 56;
+    const uint64_t x = w ^ (' ' * kOnes);  // a space lane is zero here
+    const uint64_t space = ~(((x & ~(0x80 * kOnes)) + 0x7F * kOnes) | x) & kHigh;
+    const uint64_t ok = above(w) | (space & above(next));
+    if (ok != kHigh) return k + std::countr_zero(~ok & kHigh) / 8;
+  }
+  auto up = [](unsigned char b) { return b > 0x20; };
+  while (k < n) {
+    const auto b = static_cast<unsigned char>(p[k]);
+    if (up(b) || (b == ' ' && k + 1 < n && up(static_cast<unsigned char>(p[k + 1])))) ++k;
+    else break;
+  }
+  return k;
 }
 
 // The code-point map straight on UTF-8 for a chunk in NFC (nearly every letter): no UTF-16
@@ -129,7 +162,9 @@ bool map_utf8(std::string_view part, const icu::Normalizer2& nfc, std::string& o
   const char* p = part.data();
   size_t n = part.size(), i = 0;
   while (i < n) {
-    // A run of bytes that map to themselves: printable ASCII and \n.
+    // A run of bytes that map to themselves: printable ASCII, \n, and U+00C0-U+00FF (0xC3 and a
+    // continuation byte: æ, ø, å and the other Latin-1 letters, below U+0300 and mapped to
+    // themselves by map_cp).
     size_t run = i;
     while (run < n) {
       // Eight bytes at a time while all are printable ASCII (exact word tests: no byte below
@@ -146,6 +181,7 @@ bool map_utf8(std::string_view part, const icu::Normalizer2& nfc, std::string& o
       }
       unsigned char b = static_cast<unsigned char>(p[run]);
       if ((b >= 0x20 && b < 0x7F) || b == '\n') ++run;
+      else if (b == 0xC3 && run + 1 < n && (static_cast<unsigned char>(p[run + 1]) & 0xC0) == 0x80) run += 2;
       else break;
     }
     out.append(p + i, run - i);
@@ -230,8 +266,8 @@ void drop_markup(std::string& s) {
 // Per line: trailing/leading spaces trimmed, runs of spaces collapsed; at most one blank line.
 // One pass over the whole text: a run of white space between two words becomes "\n\n" when it
 // holds two or more line breaks (a blank line), "\n" for one, else one space; leading and
-// trailing white space goes. Stretches of words joined by single spaces are copied whole.
-// Writes `out` (its capacity is reused). Cost: one table look-up a byte.
+// trailing white space goes. Stretches of words joined by single spaces are copied whole, found
+// eight bytes at a time. Writes `out` (its capacity is reused).
 void tidy_lines(std::string_view s, std::string& out) {
   static constexpr auto kSpace = [] {
     std::array<bool, 256> t{};
@@ -254,7 +290,7 @@ void tidy_lines(std::string_view s, std::string& out) {
     }
     size_t j = i;
     while (j < n) {
-      j += above_space_run(s.data() + j, n - j);
+      j += joined_words_run(s.data() + j, n - j);
       if (j == n) break;
       if (!is_space(s[j])) ++j;  // a control byte that is no space (map_characters leaves none)
       else if (s[j] == ' ' && j + 1 < n && !is_space(s[j + 1])) j += 2;  // a single space inside
@@ -377,7 +413,47 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
   size_t i = 0, lower_run = 0, upper_run = 0, digit_run = 0, word_begin = 0;
   size_t copied = 0;  // s[0, copied) is in `out`: text is copied in runs between the cuts
   bool in_word = false;
+  // s[at, at + 2) is a Latin-1 lower-case letter: U+00E0-U+00FF but U+00F7 (÷).
+  auto latin1_lower = [&](size_t at) {
+    if (at + 1 >= s.size() || static_cast<unsigned char>(s[at]) != 0xC3) return false;
+    const auto c = static_cast<unsigned char>(s[at + 1]);
+    return c >= 0xA0 && c <= 0xBF && c != 0xB7;
+  };
   while (i < s.size()) {
+    // A stretch of quiet characters (ASCII lower-case letters, ASCII that is no letter or digit,
+    // and the Latin-1 lower-case letters æ, ø, å, ... of the fast path below), skipped eight
+    // ASCII bytes at a time: none can cut (the fast paths below take each of them without a cut
+    // when fewer than two digits precede), and after it only the last word's lower-case run
+    // matters: the upper-case and digit runs are over. Cuts need a capital, a digit or another
+    // non-ASCII character, about one byte in sixteen of a letter, where the loop stops.
+    if (digit_run < 2) {
+      size_t end = i;
+      while (true) {
+        end += quiet_ascii_run(s.data() + end, s.size() - end);
+        if (!latin1_lower(end)) break;
+        end += 2;
+      }
+      if (end > i) {
+        size_t p = end, letters = 0;  // the lower-case letters ending the stretch: s[p, end)
+        for (;; ++letters) {
+          if (p > i && static_cast<unsigned>(s[p - 1] - 'a') < 26u) --p;
+          else if (p - i >= 2 && latin1_lower(p - 2)) p -= 2;
+          else break;
+        }
+        if (p > i) {  // a byte that is no letter at p - 1: the last word (if any) begins at p
+          in_word = p < end;
+          if (in_word) word_begin = p;
+          lower_run = letters;
+        } else {  // all lower-case letters, going on from the word before
+          if (!in_word) word_begin = i, lower_run = 0;
+          lower_run += letters;
+          in_word = true;
+        }
+        upper_run = digit_run = 0;
+        i = end;
+        continue;
+      }
+    }
     // Fast paths, nearly every byte of a letter: the cases below can never cut, so only the run
     // counters move (the general path decodes a code point and asks three Unicode properties).
     const auto b = static_cast<unsigned char>(s[i]);
@@ -415,8 +491,7 @@ bool split_run_together(std::string_view s, const Speller* sp, int& split, std::
         }
         continue;
       }
-    } else if (b == 0xC3 && digit_run < 2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0xA0 &&
-               static_cast<unsigned char>(s[i + 1]) <= 0xBF && static_cast<unsigned char>(s[i + 1]) != 0xB7) {
+    } else if (digit_run < 2 && latin1_lower(i)) {
       // æ, ø, å and the other Latin-1 lower-case letters (U+00E0-U+00FF but ÷) as ASCII ones.
       if (!in_word) word_begin = i, lower_run = 0;
       ++lower_run, upper_run = 0, digit_run = 0, in_word = true, i += 2;

@@ -30,6 +30,9 @@ const char* kFiles[] = {"borgmester.tsv",  "dato_etiketter.tsv", "doknr_etikette
                         "type_cues.tsv",   "type_model.tsv",     "ugedage.txt",          "undtagelser.tsv",
                         "byline.txt"};
 constexpr size_t kN = sizeof kFiles / sizeof *kFiles;
+// Loaded too, copied but not fuzzed: a file added to kFiles would change kN, and with it which
+// file every stored input (regressions/fuzz_lexicon) is written to.
+const char* kAlsoLoaded[] = {"dato_intervalord.txt"};
 
 struct Env {
   std::string dir;
@@ -49,6 +52,10 @@ Env& env() {
       ss << in.rdbuf();
       e.original[i] = ss.str();
       std::ofstream(e.dir + "/" + kFiles[i], std::ios::binary) << e.original[i];
+    }
+    for (const char* f : kAlsoLoaded) {
+      std::ifstream in(fuzz::lexicon_dir() + "/" + f, std::ios::binary);
+      std::ofstream(e.dir + "/" + f, std::ios::binary) << in.rdbuf();
     }
     auto g = Gazetteer::load(e.dir);
     auto n = NameChecker::load(e.dir);

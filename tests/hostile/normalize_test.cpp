@@ -5,6 +5,9 @@
 #include <chrono>
 
 #include <unicode/normalizer2.h>
+#include <unicode/locid.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
 
 #include "core/limits.h"
 #include "core/text.h"
@@ -164,6 +167,23 @@ TEST(Text, LowerAlignedKeepsOffsets) {
   const std::string low = text::lower_aligned(odd);
   EXPECT_EQ(low.size(), odd.size());
   EXPECT_EQ(low, "a\xC4\xB0" "b\xFF" "c");
+  // The Latin-1 letters take a path of their own (no ICU call): the same as ICU's u_tolower for
+  // every code point U+0080-U+00FF; a lead byte without its continuation stays.
+  for (UChar32 c = 0x80; c <= 0xFF; ++c) {
+    std::string in, want;
+    icu::UnicodeString(c).toUTF8String(in);
+    icu::UnicodeString(u_tolower(c)).toUTF8String(want);
+    EXPECT_EQ(text::lower_aligned("X" + in + "Y"), "x" + want + "y") << "U+" << std::hex << c;
+    EXPECT_EQ(text::lower("ABCDEFGHIJ" + in + "KLMNOPQRSTUVWXYZ"), "abcdefghij" + want + "klmnopqrstuvwxyz")
+        << "U+" << std::hex << c;
+  }
+  // Beyond Latin-1 (or an invalid byte), text::lower is ICU's full lower-casing of the whole text.
+  for (const std::string odd : {"ÆBLE \xC4\xB0STANBUL ÅRHUS", "ABC\xFF\xC3", "SØ \xCE\xA3\xCE\xA3"}) {
+    std::string want;
+    icu::UnicodeString::fromUTF8(odd).toLower(icu::Locale("da")).toUTF8String(want);
+    EXPECT_EQ(text::lower(odd), want);
+  }
+  EXPECT_EQ(text::lower_aligned("\xC3" "A\xC3"), "\xC3" "a\xC3");
   EXPECT_EQ(text::truncate_utf8("blåbær", 3), "bl");
   EXPECT_EQ(text::truncate_utf8("blåbær", 4), "blå");
 }
