@@ -110,14 +110,25 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   for (const auto& f : forms) month += (month.empty() ? "" : "|") + f;
   const std::string month_word = "(" + month + ")";
   month = month_word + "\\.?";
-  // The words that join the two days of a range ("1. til 3. marts", "4. og 5. december").
-  auto rw = load_lexicon(lexdir + "/dato_intervalord.txt", '\t', 1);
-  if (!rw.ok()) return rw.error();
-  std::string range_words;
-  for (const auto& r : *rw) range_words += "|" + RE2::QuoteMeta(r.fields[0]);
+  // The small words around a date, by role (dato_smaaord.tsv): those joining the two days of a
+  // range ("1. til 3. marts"), the items of a day/month list ("28/2, 4/3 og 10/3"), the article
+  // before a date ("den") and its abbreviation ("d.").
+  auto sw = load_lexicon(lexdir + "/dato_smaaord.tsv", '\t', 2);
+  if (!sw.ok()) return sw.error();
+  std::map<std::string, std::string> small;  // role -> alternation of its words, quoted
+  std::vector<std::string> range_list;
+  for (const auto& r : *sw) {
+    small[r.fields[0]] += (small[r.fields[0]].empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
+    if (r.fields[0] == "interval") range_list.push_back(r.fields[1]);
+  }
+  for (const char* role : {"interval", "liste", "artikel", "artikel_forkortet"})
+    if (small[role].empty())
+      return Error{"lexicon", lexdir + "/dato_smaaord.tsv: no word for the role '" + std::string(role) + "'"};
+  const std::string range_words = "|" + small["interval"];
+  const std::string den = "(?:" + small["artikel"] + ")", den_abbr = "(?:" + small["artikel_forkortet"] + ")";
   // The words a day number can be followed by, for the start prefilter in run().
   std::vector<std::string> words = forms;
-  for (const auto& r : *rw) words.push_back(r.fields[0]);
+  words.insert(words.end(), range_list.begin(), range_list.end());
   x->word_openers_.assign(1 << 16, false);
   for (const auto& w : words) {
     if (w.size() < 2) {
@@ -142,11 +153,11 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   x->slash_dash_ = make("(\\d{1,2})/(\\d{1,2})[-. ](\\d{2}(?:\\d{2})?)");
   x->named_ = make("(?i)(\\d{1,2})\\.?\\s?" + month + "[ ,]+(?:(?-i:[A-Za-zæøå]+)\\s)?(\\d{4})");
   // "1.-3. marts 2021", "4. og tirsdag den 5. december 2006".
-  x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-" + range_words + ")\\s?(?:(?:" + wds + ")\\s+)?(?:den\\s+)?(\\d{1,2})\\.?\\s?" + month +
+  x->range_ = make("(?i)(\\d{1,2})\\.?\\s?(?:-" + range_words + ")\\s?(?:(?:" + wds + ")\\s+)?(?:" + den + "\\s+)?(\\d{1,2})\\.?\\s?" + month +
                    "[ ,]+(\\d{4})");
   // Day/month without a year after "den", and the items coordinated with it: "den 28/2, 4/3 og 10/3".
-  x->dm_list_ = make("(\\d{1,2}/\\d{1,2}(?:(?:,\\s*|\\s+og\\s+)\\d{1,2}/\\d{1,2})*)(?:[^\\d/-]|$)");
-  x->den_before_ = make("(?i)(?:^|[^\\pL])den\\s+$");
+  x->dm_list_ = make("(\\d{1,2}/\\d{1,2}(?:(?:,\\s*|\\s+(?:" + small["liste"] + ")\\s+)\\d{1,2}/\\d{1,2})*)(?:[^\\d/-]|$)");
+  x->den_before_ = make("(?i)(?:^|[^\\pL])" + den + "\\s+$");
   x->cut_year_ = make("^\\s\\d{1,3}(?:\\D|$)");
   x->clock_ = make("\\d{1,2}[:.]\\d{2}(?::\\d{2})?");
   x->dm_item_ = make("(\\d{1,2})/(\\d{1,2})");
@@ -162,17 +173,17 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   }
   // Texts are lower-cased before these run.
   x->doc_label_ = make("(?:^|\\n)[ \\t]*(?:" + kinds["label"] + ")[ \\t]*[:.]?\\s*$");
-  x->doc_meeting_ = make("(?:" + kinds["meeting"] + ")\\s+(?:(?:" + wds + ")\\s+(?:den\\s+)?)?$");
-  x->doc_reference_ = make("(?:^|[^\\pL])(?:" + kinds["reference"] + ")\\s+(?:den\\s+|d\\.\\s*)?$");
-  x->doc_line_ = make("(?i)^(?:[\\pL .-]{2,40},\\s*)?(?:den\\s+|d\\.\\s*)?(?:(?:" + wds + ")(?:\\s+den)?\\s+)?$");
+  x->doc_meeting_ = make("(?:" + kinds["meeting"] + ")\\s+(?:(?:" + wds + ")\\s+(?:" + den + "\\s+)?)?$");
+  x->doc_reference_ = make("(?:^|[^\\pL])(?:" + kinds["reference"] + ")\\s+(?:" + den + "\\s+|" + den_abbr + "\\s*)?$");
+  x->doc_line_ = make("(?i)^(?:[\\pL .-]{2,40},\\s*)?(?:" + den + "\\s+|" + den_abbr + "\\s*)?(?:(?:" + wds + ")(?:\\s+" + den + ")?\\s+)?$");
   // A title names the letter: "Statsforvaltningens brev af 8. december 2010", not "har i brev af".
-  x->doc_title_ = make("(?:^|[^\\pL])(?:" + kinds["title"] + ")\\s+(?:den\\s+)?$");
+  x->doc_title_ = make("(?:^|[^\\pL])(?:" + kinds["title"] + ")\\s+(?:" + den + "\\s+)?$");
   x->doc_title_reference_ = make("(?:^|[^\\pL])(?:" + kinds["title_reference"] + ")\\s+(?:" + kinds["title"] +
-                                 ")\\s+(?:den\\s+)?$");
+                                 ")\\s+(?:" + den + "\\s+)?$");
   for (auto* re : {&x->dm_list_, &x->den_before_, &x->cut_year_, &x->clock_, &x->dm_item_, &x->numeric_, &x->iso_, &x->slash_dash_, &x->named_, &x->range_, &x->named_noyear_,
                    &x->doc_label_, &x->doc_line_, &x->doc_title_, &x->doc_meeting_, &x->doc_reference_, &x->doc_title_reference_})
     if (!(*re)->ok())
-      return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt, dato_intervalord.txt or dato_etiketter.tsv: date pattern does not compile: " +
+      return Error{"lexicon", lexdir + "/maaneder.tsv, ugedage.txt, dato_smaaord.tsv or dato_etiketter.tsv: date pattern does not compile: " +
                                   (*re)->error()};
   // The date forms, in one anchored set: which of them can start at a digit run is decided in
   // one DFA pass, and only those patterns are run for their groups.

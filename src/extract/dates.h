@@ -15,7 +15,7 @@ namespace sagsindeks {
 
 class DateExtractor {
  public:
-  // Reads maaneder.tsv, ugedage.txt, dato_intervalord.txt and dato_etiketter.tsv. Cost: five RE2
+  // Reads maaneder.tsv, ugedage.txt, dato_smaaord.tsv and dato_etiketter.tsv. Cost: five RE2
   // compilations.
   static Result<std::shared_ptr<const DateExtractor>> create(const std::string& lexdir);
   // Fills a.dates (sorted by position, one mention per span) and a.document_date. Spans inside

@@ -32,7 +32,7 @@ const char* kFiles[] = {"borgmester.tsv",  "dato_etiketter.tsv", "doknr_etikette
 constexpr size_t kN = sizeof kFiles / sizeof *kFiles;
 // Loaded too, copied but not fuzzed: a file added to kFiles would change kN, and with it which
 // file every stored input (regressions/fuzz_lexicon) is written to.
-const char* kAlsoLoaded[] = {"dato_intervalord.txt"};
+const char* kAlsoLoaded[] = {"dato_smaaord.tsv"};
 
 struct Env {
   std::string dir;
