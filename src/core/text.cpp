@@ -2,6 +2,7 @@
 #include "core/text.h"
 
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include <unicode/locid.h>
@@ -11,21 +12,42 @@
 
 namespace sagsindeks::text {
 
+namespace {
+// The offset of the first byte of 0x80 or above in b[i, n), or n: eight bytes at a time, the
+// first such byte of a word found from its bit mask (the loops over mostly ASCII text).
+inline int32_t next_non_ascii(const uint8_t* b, int32_t i, int32_t n) {
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, b + i, 8);
+    // Little- or big-endian, the lowest-addressed byte with its top bit set.
+    if (const uint64_t m = w & 0x8080808080808080ull)
+      return i + (std::endian::native == std::endian::little ? std::countr_zero(m) : std::countl_zero(m)) / 8;
+  }
+  while (i < n && b[i] < 0x80) ++i;
+  return i;
+}
+
+// u_tolower of U+0000-U+00FF, looked up: Danish text is all in that range, and an ICU call per
+// æ, ø or å cost more than the rest of lower-casing.
+const std::array<UChar32, 256>& latin1_lower() {
+  static const std::array<UChar32, 256> t = [] {
+    std::array<UChar32, 256> r{};
+    for (UChar32 c = 0; c < 256; ++c) r[static_cast<size_t>(c)] = u_tolower(c);
+    return r;
+  }();
+  return t;
+}
+}  // namespace
+
 std::string lower(std::string_view s) {
   // ASCII and Latin-1 (U+0000-U+00FF: all of Danish) need no ICU string round trip and no
   // Locale: their lower case is the simple per-character one, of the same length (A-Z and
   // U+00C0-U+00DE but ×; ß, µ, ÿ, ª, º stay). Anything else goes to ICU's full lower-casing.
   bool latin1 = true;
-  for (size_t i = 0; i < s.size() && latin1; ++i) {
-    if (i + 8 <= s.size() && eight_ascii(s.data() + i)) {  // eight ASCII bytes at a time
-      i += 7;
-      continue;
-    }
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) continue;
-    latin1 = (c == 0xC2 || c == 0xC3) && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) & 0xC0) == 0x80;
-    ++i;
-  }
+  const auto* b = reinterpret_cast<const uint8_t*>(s.data());
+  const auto n = static_cast<int32_t>(s.size());
+  for (int32_t i = next_non_ascii(b, 0, n); i < n && latin1; i = next_non_ascii(b, i + 2, n))
+    latin1 = (b[i] == 0xC2 || b[i] == 0xC3) && i + 1 < n && (b[i + 1] & 0xC0) == 0x80;
   if (latin1) return lower_aligned(s);  // Latin-1 lower case keeps every character's length
   static const icu::Locale da("da");  // constructing a Locale per call cost more than the mapping
   std::string out;
@@ -40,19 +62,12 @@ std::string lower_aligned(std::string_view s) {
   // ASCII first, over every byte without a branch (the compiler vectorises it; bytes of 0x80 and
   // above are no A-Z and stay). Then only the multi-byte characters, found eight bytes at a time.
   for (int32_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(b[i] + (static_cast<uint8_t>(b[i] - 'A') < 26u ? 32 : 0));
-  for (int32_t i = 0; i < n;) {
-    if (i + 8 <= n && eight_ascii(b + i)) {
-      i += 8;
-      continue;
-    }
-    if (b[i] < 0x80) {
-      ++i;
-      continue;
-    }
+  const auto& latin1 = latin1_lower();
+  for (int32_t i = next_non_ascii(b, 0, n); i < n; i = next_non_ascii(b, i, n)) {
     int32_t start = i, c = 0;
     U8_NEXT(b, i, n, c);
     if (c < 0) continue;  // an invalid sequence is kept as it is
-    UChar32 l = u_tolower(c);
+    UChar32 l = c < 256 ? latin1[static_cast<size_t>(c)] : u_tolower(c);
     if (l == c || U8_LENGTH(l) != i - start) continue;
     int32_t k = start;
     U8_APPEND_UNSAFE(b, k, l);
