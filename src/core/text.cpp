@@ -27,12 +27,19 @@ inline int32_t next_non_ascii(const uint8_t* b, int32_t i, int32_t n) {
   return i;
 }
 
-// u_tolower of U+0000-U+00FF, looked up: Danish text is all in that range, and an ICU call per
-// æ, ø or å cost more than the rest of lower-casing.
-const std::array<UChar32, 256>& latin1_lower() {
-  static const std::array<UChar32, 256> t = [] {
-    std::array<UChar32, 256> r{};
-    for (UChar32 c = 0; c < 256; ++c) r[static_cast<size_t>(c)] = u_tolower(c);
+// u_tolower and u_isalpha of U+0000-U+00FF, looked up: Danish text is all in that range, and an
+// ICU call per æ, ø or å cost more than the rest of lower-casing.
+struct Latin1 {
+  std::array<UChar32, 256> lower;
+  std::array<bool, 256> letter;
+};
+const Latin1& latin1() {
+  static const Latin1 t = [] {
+    Latin1 r{};
+    for (UChar32 c = 0; c < 256; ++c) {
+      r.lower[static_cast<size_t>(c)] = u_tolower(c);
+      r.letter[static_cast<size_t>(c)] = is_letter(c);
+    }
     return r;
   }();
   return t;
@@ -55,23 +62,27 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string lower_aligned(std::string_view s) {
+std::string lower_aligned(std::string_view s, size_t* other) {
   std::string out(s);
   auto* b = reinterpret_cast<uint8_t*>(out.data());
   const auto n = static_cast<int32_t>(out.size());
   // ASCII first, over every byte without a branch (the compiler vectorises it; bytes of 0x80 and
   // above are no A-Z and stay). Then only the multi-byte characters, found eight bytes at a time.
   for (int32_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(b[i] + (static_cast<uint8_t>(b[i] - 'A') < 26u ? 32 : 0));
-  const auto& latin1 = latin1_lower();
+  const Latin1& table = latin1();
+  size_t first_other = s.size();
   for (int32_t i = next_non_ascii(b, 0, n); i < n; i = next_non_ascii(b, i, n)) {
     int32_t start = i, c = 0;
     U8_NEXT(b, i, n, c);
+    if (first_other == s.size() && (c < 0 || !(c < 256 ? table.letter[static_cast<size_t>(c)] : is_letter(c))))
+      first_other = static_cast<size_t>(start);
     if (c < 0) continue;  // an invalid sequence is kept as it is
-    UChar32 l = c < 256 ? latin1[static_cast<size_t>(c)] : u_tolower(c);
+    UChar32 l = c < 256 ? table.lower[static_cast<size_t>(c)] : u_tolower(c);
     if (l == c || U8_LENGTH(l) != i - start) continue;
     int32_t k = start;
     U8_APPEND_UNSAFE(b, k, l);
   }
+  if (other) *other = first_other;
   return out;
 }
 
