@@ -90,7 +90,8 @@ class TypeClassifier {
   // Each cue as written (its word start checked in code, so RE2 can skip ahead on its literal
   // prefix): used only to quote the evidence.
   std::vector<std::unique_ptr<RE2>> cues_;
-  // All cues behind a word-start guard, on the lower-cased text: which of them occur, in one pass.
+  // All cues behind a word-start guard, on the lower-cased text: which of them occur, in one pass
+  // (two entries per cue, one per form of the guard: create).
   std::unique_ptr<RE2::Set> set_;
   // True when no cue holds ^, $, \A or \z other than as (?m:^): then whether a cue matches is
   // the same in a text cut at a line break as in the whole, and features() shares the lines
