@@ -324,8 +324,12 @@ struct ArenaAllocator {
   bool operator!=(const ArenaAllocator<U>&) const { return false; }
 };
 
-// ordered_json with its nodes in the arena: the same serializer prints it, so the text is the same.
-using RecordJson = nlohmann::basic_json<nlohmann::ordered_map, std::vector, std::string, bool, std::int64_t, std::uint64_t,
+// ordered_json with its nodes and its strings (keys and values) in the arena: the same
+// serializer prints it, so the text is the same. As nothing of it lives outside the arena, a
+// record's tree is never destroyed (render_json): nlohmann's destructor walks the tree through a
+// std::vector stack of its own (a malloc per object or array) to free nodes the arena frees anyway.
+using ArenaString = std::basic_string<char, std::char_traits<char>, ArenaAllocator<char>>;
+using RecordJson = nlohmann::basic_json<nlohmann::ordered_map, std::vector, ArenaString, bool, std::int64_t, std::uint64_t,
                                         double, ArenaAllocator>;
 }  // namespace
 
@@ -344,7 +348,10 @@ nlohmann::ordered_json to_json(const Document& doc, const Analysis& a, bool with
 std::string render_json(const Document& doc, const Analysis& a, bool with_text, bool pretty) {
   std::string out;
   {
-    const RecordJson j = record_json<RecordJson>(doc, a, with_text);
+    // The tree is made in place and never destroyed: all of its memory is the arena's, rewound
+    // below (RecordJson). Its temporaries, moved from, are null and destroyed as usual.
+    alignas(RecordJson) unsigned char storage[sizeof(RecordJson)];
+    const RecordJson& j = *::new (storage) RecordJson(record_json<RecordJson>(doc, a, with_text));
     // What RecordJson::dump does, into a string sized once for a typical record.
     out.reserve(2048 + (with_text ? doc.text.size() + doc.text.size() / 8 : 0));
     nlohmann::detail::serializer<RecordJson> s(nlohmann::detail::output_adapter<char, std::string>(out), ' ',

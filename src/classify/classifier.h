@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <re2/re2.h>
@@ -21,9 +22,18 @@ extern const std::vector<std::string> kCuePrefixes;  // per label: the prefix of
 
 struct Features {
   std::vector<double> x;                 // one value per feature name, in model order
-  std::vector<std::string> evidence;     // per structural feature: the text that fired it ("" if none)
   std::vector<int> cue;                  // per cue feature: the first of its cues that fired (-1 if none)
+  // (feature, text) for the structural features that fired on text of their own (at most one).
+  std::vector<std::pair<size_t, std::string>> quoted;
   std::string low;                       // the text lower-cased (text::lower_aligned), for the evidence
+  // Where the cues can be, for the evidence search (TypeClassifier::evidence). `opening_break`:
+  // the opening's last line break, when the text is longer than the opening (npos otherwise).
+  // When `split`, features() ran the set over low[0, opening_break) on its own, and `head` holds
+  // the cues it found there, sorted.
+  size_t opening_break = std::string::npos;
+  bool split = false;
+  std::vector<int> head;
+  size_t first_other = 0;  // the first character outside ASCII that is no letter (lower_aligned)
 };
 
 // How `train` learns. `prior`: a cue feature named request_… (reply_, invite_, pq_, other_) starts
@@ -56,6 +66,10 @@ class TypeClassifier {
   // Feature i's evidence: the text as written that fired it (its cue's first match, for a cue
   // feature), at most 60 bytes; "" if it did not fire. `text` as for classify.
   std::string evidence(const Features& f, size_t i, std::string_view text) const;
+  // What the evidence searches of one document have learnt of where its cues match: classify
+  // quotes up to five features, often a cue's whole-text feature and its @early one, and a
+  // search that knows where a cue cannot start scans less of the text.
+  struct Known;
   const std::vector<std::string>& feature_names() const { return names_; }
 
   // Trains on (features, target distribution over kTypeLabels) pairs: a one-hot gold label, or
@@ -67,15 +81,17 @@ class TypeClassifier {
   static std::vector<double> probabilities(const TypeModel& m, const Features& f);
 
  private:
-  // The first match of cue `k` in low[0, limit) that starts a word (within one line: never_nl).
-  bool first_match(size_t k, std::string_view low, size_t limit, size_t& at, size_t& len) const;
+  // The first match of cue `k` in low[from, limit) that starts a word (within one line: never_nl).
+  bool first_match(size_t k, std::string_view low, size_t from, size_t limit, size_t& at, size_t& len) const;
+  std::string evidence(const Features& f, size_t i, std::string_view text, Known& known) const;
 
   std::vector<std::string> names_;            // feature names, cue features then structural ones
   std::vector<size_t> cue_index_;             // per cue pattern: index into names_
   // Each cue as written (its word start checked in code, so RE2 can skip ahead on its literal
   // prefix): used only to quote the evidence.
   std::vector<std::unique_ptr<RE2>> cues_;
-  // All cues behind a word-start guard, on the lower-cased text: which of them occur, in one pass.
+  // All cues behind a word-start guard, on the lower-cased text: which of them occur, in one pass
+  // (two entries per cue, one per form of the guard: create).
   std::unique_ptr<RE2::Set> set_;
   // True when no cue holds ^, $, \A or \z other than as (?m:^): then whether a cue matches is
   // the same in a text cut at a line break as in the whole, and features() shares the lines

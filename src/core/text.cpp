@@ -2,6 +2,7 @@
 #include "core/text.h"
 
 #include <array>
+#include <bit>
 #include <cstring>
 
 #include <unicode/locid.h>
@@ -10,6 +11,40 @@
 #include <unicode/utf8.h>
 
 namespace sagsindeks::text {
+
+namespace {
+// The offset of the first byte of 0x80 or above in b[i, n), or n: eight bytes at a time, the
+// first such byte of a word found from its bit mask (the loops over mostly ASCII text).
+inline int32_t next_non_ascii(const uint8_t* b, int32_t i, int32_t n) {
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, b + i, 8);
+    // Little- or big-endian, the lowest-addressed byte with its top bit set.
+    if (const uint64_t m = w & 0x8080808080808080ull)
+      return i + (std::endian::native == std::endian::little ? std::countr_zero(m) : std::countl_zero(m)) / 8;
+  }
+  while (i < n && b[i] < 0x80) ++i;
+  return i;
+}
+
+// u_tolower and u_isalpha of U+0000-U+00FF, looked up: Danish text is all in that range, and an
+// ICU call per æ, ø or å cost more than the rest of lower-casing.
+struct Latin1 {
+  std::array<UChar32, 256> lower;
+  std::array<bool, 256> letter;
+};
+const Latin1& latin1() {
+  static const Latin1 t = [] {
+    Latin1 r{};
+    for (UChar32 c = 0; c < 256; ++c) {
+      r.lower[static_cast<size_t>(c)] = u_tolower(c);
+      r.letter[static_cast<size_t>(c)] = is_letter(c);
+    }
+    return r;
+  }();
+  return t;
+}
+}  // namespace
 
 std::string lower(std::string_view s) {
   // ASCII and Latin-1 (U+0000-U+00FF: all of Danish) need no ICU string round trip and no
@@ -49,38 +84,27 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string lower_aligned(std::string_view s) {
+std::string lower_aligned(std::string_view s, size_t* other) {
   std::string out(s);
   auto* b = reinterpret_cast<uint8_t*>(out.data());
   const auto n = static_cast<int32_t>(out.size());
   // ASCII first, over every byte without a branch (the compiler vectorises it; bytes of 0x80 and
   // above are no A-Z and stay). Then only the multi-byte characters, found eight bytes at a time.
   for (int32_t i = 0; i < n; ++i) b[i] = static_cast<uint8_t>(b[i] + (static_cast<uint8_t>(b[i] - 'A') < 26u ? 32 : 0));
-  for (int32_t i = 0; i < n;) {
-    if (i + 8 <= n && eight_ascii(b + i)) {
-      i += 8;
-      continue;
-    }
-    if (b[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    // Latin-1 letters (0xC3 and a continuation byte: U+00C0-U+00FF, Danish æ, ø, å) without a
-    // call into ICU: U+00C0-U+00DE but U+00D7 (×) lower-case 0x20 further on, in the second byte;
-    // U+00DF-U+00FF are their own lower case (as u_tolower says).
-    if (b[i] == 0xC3 && i + 1 < n && (b[i + 1] & 0xC0) == 0x80) {
-      if (b[i + 1] <= 0x9E && b[i + 1] != 0x97) b[i + 1] = static_cast<uint8_t>(b[i + 1] + 0x20);
-      i += 2;
-      continue;
-    }
+  const Latin1& table = latin1();
+  size_t first_other = s.size();
+  for (int32_t i = next_non_ascii(b, 0, n); i < n; i = next_non_ascii(b, i, n)) {
     int32_t start = i, c = 0;
     U8_NEXT(b, i, n, c);
+    if (first_other == s.size() && (c < 0 || !(c < 256 ? table.letter[static_cast<size_t>(c)] : is_letter(c))))
+      first_other = static_cast<size_t>(start);
     if (c < 0) continue;  // an invalid sequence is kept as it is
-    UChar32 l = u_tolower(c);
+    UChar32 l = c < 256 ? table.lower[static_cast<size_t>(c)] : u_tolower(c);
     if (l == c || U8_LENGTH(l) != i - start) continue;
     int32_t k = start;
     U8_APPEND_UNSAFE(b, k, l);
   }
+  if (other) *other = first_other;
   return out;
 }
 

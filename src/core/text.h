@@ -12,8 +12,10 @@ namespace sagsindeks::text {
 std::string lower(std::string_view utf8);           // full Unicode lower-casing (ICU)
 // Lower-cased code point by code point, keeping every byte offset: a code point whose lower case
 // is encoded in another number of bytes (rare outside Latin-1) stays as it is. For matching
-// lower-case patterns and reporting the original text at the same offsets.
-std::string lower_aligned(std::string_view utf8);
+// lower-case patterns and reporting the original text at the same offsets. `other`, if given:
+// the offset of the first character outside ASCII that is no letter (is_letter), or of the first
+// invalid sequence; utf8.size() if none (found in passing: the loop visits those characters anyway).
+std::string lower_aligned(std::string_view utf8, size_t* other = nullptr);
 std::string upper_first(std::string_view utf8);     // "århus" -> "Århus"
 bool starts_upper(std::string_view utf8);           // first code point is an upper-case letter
 bool starts_lower(std::string_view utf8);

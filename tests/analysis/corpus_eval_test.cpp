@@ -94,7 +94,7 @@ TEST(TypeTraining, Issue2_TypeAlsoSharesTheTarget) {
   std::vector<std::string> names = {"request_x", "reply_x"};
   Features f;
   f.x = {1.0, 0.0};
-  f.evidence = {"x", ""};
+  f.quoted = {{0, "x"}};
   Labelled d;
   d.f = f;
   d.y = 0;
@@ -119,7 +119,7 @@ TEST(TypeTraining, Issue2_PriorGivesACueItsOwnType) {
   TypeModel m = train_all({}, names, o);
   Features f;
   f.x = {1.0, 0.0};
-  f.evidence = {"invitation", ""};
+  f.quoted = {{0, "invitation"}};
   auto p = TypeClassifier::probabilities(m, f);
   EXPECT_EQ(std::max_element(p.begin(), p.end()) - p.begin(), 2);  // invitation
 }

@@ -389,6 +389,18 @@ TEST(GoldenType, CueSemantics) {
   const std::string cut = "hej\n" + std::string(600 - 4 - 8, 'x') + " deltager mere" + tail;
   EXPECT_EQ(value(cut, "invite_attend@early"), 1.0);
   EXPECT_EQ(value(cut, "invite_attend"), 0);
+  // The evidence is the first match at a word start wherever the set saw the cue: after a symbol
+  // outside ASCII in the opening's head (the set's guard takes only ASCII non-letters, so it saw
+  // this cue in the tail alone), not after a letter.
+  const std::string filler = "\n" + std::string(620, 'x') + "\nvi siger tak for brevet";
+  EXPECT_EQ(value("Hej\n•TAK FOR brevet" + filler, "reply_thanks", &ev), 1.0);
+  EXPECT_EQ(ev, "TAK FOR brev");
+  EXPECT_EQ(value("Hej\nÆTAK FOR brevet" + filler, "reply_thanks", &ev), 1.0);
+  EXPECT_EQ(ev, "tak for brev");
+  EXPECT_EQ(value("Hej\nTAK FOR brevet" + filler, "reply_thanks", &ev), 1.0);
+  EXPECT_EQ(ev, "TAK FOR brev");
+  EXPECT_EQ(value("Hej\nTAK FOR brevet" + filler, "reply_thanks@early", &ev), 1.0);
+  EXPECT_EQ(ev, "TAK FOR brev");
 }
 
 TEST(GoldenType, UpperCaseCueIsALexiconError) {
