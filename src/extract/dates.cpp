@@ -120,6 +120,7 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   for (const auto& r : *sw) {
     small[r.fields[0]] += (small[r.fields[0]].empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
     if (r.fields[0] == "interval") range_list.push_back(r.fields[1]);
+    if (r.fields[0] == "artikel") x->den_window_ = std::max(x->den_window_, r.fields[1].size() + 2);
   }
   for (const char* role : {"interval", "liste", "artikel", "artikel_forkortet"})
     if (small[role].empty())
@@ -368,9 +369,10 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     }, inside_found);
     // "den 28/2, 4/3 og 10/3": a list after "den".
     auto after_den = [&](size_t b) {
-      return RE2::PartialMatch(std::string_view(t).substr(b >= 5 ? b - 5 : 0, b >= 5 ? 5 : b), *den_before_);
+      const size_t w = std::min(b, den_window_);
+      return RE2::PartialMatch(std::string_view(t).substr(b - w, w), *den_before_);
     };
-    each(*dm_list_, kDmList, 1, [&](size_t b) {
+    each(*dm_list_, kDmList, 1, [&](size_t) {
       re2::StringPiece items = g[1], d, m;
       while (RE2::FindAndConsume(&items, *dm_item_, &d, &m)) {
         int mo = num(m);

@@ -28,6 +28,9 @@ class DateExtractor {
   // forms, the range words): bit (a << 8 | b). Empty: no such test (a one-letter form).
   std::vector<bool> word_openers_;
   size_t max_label_ = 0;  // bytes of the longest document-date label (dato_etiketter.tsv)
+  // Bytes before a day/month list that den_before_ looks at: a non-letter, the longest article
+  // (dato_smaaord.tsv) and one space (the normaliser leaves single spaces).
+  size_t den_window_ = 0;
   std::unique_ptr<RE2::Set> forms_;  // the date forms, anchored, for the per-digit-run prefilter
   std::unique_ptr<RE2> dm_list_, den_before_, cut_year_, clock_, dm_item_, numeric_, iso_, named_, range_, named_noyear_, slash_dash_;
   std::unique_ptr<RE2> doc_label_, doc_line_, doc_title_, doc_meeting_, doc_reference_, doc_title_reference_;
