@@ -37,10 +37,11 @@ struct Entry {
 
 // Row format: per entry varint(id - previous id), varint(tx << 1 | title?), [varint(tt)].
 // Written straight into `out` sized for the longest (15 bytes an entry), then cut to length.
-void encode(const std::vector<Entry>& es, std::string& out) {
-  out.resize(es.size() * 15);
-  char* p = out.data();
-  uint32_t prev = 0;
+// `out` keeps its first `keep` bytes, and the first entry is coded against `prev` (appending
+// entries to a row whose last id is prev).
+void encode(const std::vector<Entry>& es, std::string& out, size_t keep = 0, uint32_t prev = 0) {
+  out.resize(keep + es.size() * 15);
+  char* p = out.data() + keep;
   for (const auto& e : es) {
     p = varint::put(p, e.doc - prev);
     prev = e.doc;
@@ -544,6 +545,7 @@ struct PostingsWriter::Impl {
         std::vector<Entry>& fresh = pend[i];
         int64_t lo = g;
         bool extend = false;
+        size_t row_entries = 0;
         last.reset();
         sqlite3_bind_text(last.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
         rc = sqlite3_step(last.st);
@@ -557,38 +559,64 @@ struct PostingsWriter::Impl {
           int vrc = SQLITE_OK;
           uint32_t cached = 0xFFFFFFFFu;
           const Block* cb = nullptr;  // entries come in id order: mostly the same block
-          bool ok = decode(sqlite3_column_blob(last.st, 3), sqlite3_column_bytes(last.st, 3),
-                           [&](uint32_t doc, uint32_t tt, uint32_t tx) {
-                             if ((doc >> kBlockShift) != cached) {
-                               cached = doc >> kBlockShift;
-                               cb = block(cached, vrc);
-                             }
-                             uint32_t v = cb ? cb->ver[doc & (kBlockSize - 1)] : 0;
-                             if (v >= lo && v <= hi) merged.push_back({doc, tt, tx});
-                           });
+          const void* old_data = sqlite3_column_blob(last.st, 3);
+          const int old_bytes = sqlite3_column_bytes(last.st, 3);
+          // The common case (new documents after the row's): every old entry stays, so the new
+          // entries are coded onto the end of the old bytes, which are neither collected nor
+          // coded again. `merged` is filled only once an entry has to go.
+          size_t kept = 0;
+          uint32_t last_doc = 0;
+          bool dropped = false;
+          bool ok = decode(old_data, old_bytes, [&](uint32_t doc, uint32_t tt, uint32_t tx) {
+            if ((doc >> kBlockShift) != cached) {
+              cached = doc >> kBlockShift;
+              cb = block(cached, vrc);
+            }
+            uint32_t v = cb ? cb->ver[doc & (kBlockSize - 1)] : 0;
+            bool current = v >= lo && v <= hi;
+            if (!current && !dropped) {  // the entries so far were all kept: collect them now
+              dropped = true;
+              decode(old_data, old_bytes, [&](uint32_t d2, uint32_t t2, uint32_t x2) {
+                if (merged.size() < kept) merged.push_back({d2, t2, x2});
+              });
+            }
+            if (current) {
+              if (dropped) merged.push_back({doc, tt, tx});
+              ++kept;
+              last_doc = doc;
+            }
+          });
           if (vrc != SQLITE_OK) return vrc;
           if (!ok) return SQLITE_CORRUPT;
           extend = true;
           auto by_id = [](const Entry& a, const Entry& b) { return a.doc < b.doc; };
           if (!std::is_sorted(fresh.begin(), fresh.end(), by_id)) std::sort(fresh.begin(), fresh.end(), by_id);
-          size_t mid = merged.size();
-          merged.insert(merged.end(), fresh.begin(), fresh.end());
-          std::inplace_merge(merged.begin(), merged.begin() + static_cast<long>(mid), merged.end(), by_id);
-          encode(merged, blob);
-          fresh.swap(merged);
+          if (!dropped && (kept == 0 || fresh.front().doc > last_doc)) {
+            blob.assign(static_cast<const char*>(old_data), static_cast<size_t>(old_bytes));
+            encode(fresh, blob, blob.size(), last_doc);
+            row_entries = kept + fresh.size();
+          } else {
+            size_t mid = merged.size();
+            merged.insert(merged.end(), fresh.begin(), fresh.end());
+            std::inplace_merge(merged.begin(), merged.begin() + static_cast<long>(mid), merged.end(), by_id);
+            encode(merged, blob);
+            fresh.swap(merged);
+            row_entries = fresh.size();
+          }
         } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
           return rc;
         } else {
           auto by_id = [](const Entry& a, const Entry& b) { return a.doc < b.doc; };
           if (!std::is_sorted(fresh.begin(), fresh.end(), by_id)) std::sort(fresh.begin(), fresh.end(), by_id);
           encode(fresh, blob);
+          row_entries = fresh.size();
         }
         last.reset();
         Stmt& w = extend ? upd : ins;
         w.reset();
         sqlite3_bind_text(w.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
         sqlite3_bind_int64(w.st, 2, g);
-        sqlite3_bind_int64(w.st, 3, static_cast<int64_t>(fresh.size()));
+        sqlite3_bind_int64(w.st, 3, static_cast<int64_t>(row_entries));
         sqlite3_bind_blob(w.st, 4, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
         sqlite3_bind_int64(w.st, 5, lo);
         if ((rc = sqlite3_step(w.st)) != SQLITE_DONE) return rc;
