@@ -736,6 +736,9 @@ bool stat_file(const std::string& p, int64_t& bytes, int64_t& mtime_ns) {
 
 }  // namespace
 
+// FTS5's 'hashsize' for ingest (see there).
+constexpr int64_t kFtsHashSize = int64_t{32} << 20;
+
 Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, const Resources& r,
                                          const IngestOptions& o) {
   if (!writable_) return Error{"read_only", info_.path + ": opened read-only"};
@@ -770,6 +773,18 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       return e;
     }
     run_id = sqlite3_last_insert_rowid(db_);
+  }
+  {
+    // FTS5 writes its pending terms out as a new segment whenever they pass 'hashsize' (1 MB by
+    // default: every ~300 letters, so several segments a batch, each merged again later). At
+    // 32 MB a batch (~4 MB of pending terms for 1000 letters) is one segment, written at its
+    // COMMIT: ~5 % less CPU for an ingest, the same hits, scores and snippets. Kept in the
+    // index's FTS5 configuration (documents_fts_config), so set once for new and old files.
+    // Cost: FTS5's pending terms may hold up to 32 MB before a commit (bounded by
+    // kMaxPendingBytes of text per batch). An SQLite without the option keeps its default.
+    Stmt cur(db_, "SELECT v FROM documents_fts_config WHERE k = 'hashsize'");
+    if (!cur.step() || cur.i64(0) != kFtsHashSize)
+      exec(db_, "INSERT INTO documents_fts(documents_fts, rank) VALUES ('hashsize', " + std::to_string(kFtsHashSize) + ")");
   }
   if ((rc = exec(db_, "COMMIT")) != SQLITE_OK) {
     Error e = db_error(db_, rc, ipath);
