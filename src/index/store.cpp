@@ -966,22 +966,31 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     int64_t id = ins.i64(0);
     ins.run();  // finish the RETURNING statement
     if (ins.rc() != SQLITE_DONE) return fail(ins.rc()), int64_t{0};
+    const size_t fts_row = fts_rows.size();
     {
       FtsRow r{id, false, std::nullopt, std::nullopt};
       if (!fr.error) {
         r.title = fr.analysis.title;
-        r.text = fr.doc.text;  // a copy (~1 µs): the analysis may still point into fr.doc
+        // r.text: fr.doc.text, moved in at the end (the analysis and accel.add may read it until then).
         r.prepared = std::move(fr.prepared);  // read by accel.add below, then by commit(); empty: add() tokenizes
       }
-      fts_bytes += (r.title ? r.title->size() : 0) + (r.text ? r.text->size() : 0) + r.prepared.size();
+      fts_bytes += (r.title ? r.title->size() : 0) + (fr.error ? 0 : fr.doc.text.size()) + r.prepared.size();
       fts_rows.push_back(std::move(r));
     }
-    del_facts.reset();
-    del_facts.bind(1, id);
-    if (!del_facts.run()) return fail(del_facts.rc()), int64_t{0};
-    auto fact = [&](const char* kind, const std::string& value, const std::string& code, const std::string& key) {
+    // A new row (old_id 0: a part, whose old rows went with del_parts, or a path the index did
+    // not hold when the run began; the run is the index's only writer, as the full-text rows
+    // above assume too) has no facts yet: the DELETE is left out.
+    if (old_id) {
+      del_facts.reset();
+      del_facts.bind(1, id);
+      if (!del_facts.run()) return fail(del_facts.rc()), int64_t{0};
+    }
+    // Not copied: the strings outlive the step inside.
+    auto fact = [&](std::string_view kind, const std::string& value, const std::string& code, const std::string& key) {
       add_fact.reset();
-      add_fact.bind(1, id).bind(2, kind).bind(3, value).bind_opt(4, code).bind(5, key);
+      add_fact.bind(1, id).bind_static(2, kind).bind_static(3, value).bind_static(5, key);
+      if (code.empty()) add_fact.bind_null(4);
+      else add_fact.bind_static(4, code);
       return add_fact.run();
     };
     bool ok = true;
@@ -1026,6 +1035,9 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     }
     if (!put_card.run()) return fail(put_card.rc()), int64_t{0};
     if (int c = accel.add(id, pd); c != SQLITE_OK) return fail(c), int64_t{0};
+    // The last reader of the text is done (store() and the caller never look at fr again but for
+    // its parts): the FTS5 row takes it without a copy.
+    if (!fr.error) fts_rows[fts_row].text = std::move(fr.doc.text);
     if (fr.error) {
       ++rep.failed;
       rep.failures.push_back({source_key(fr.source), *fr.error});
@@ -1053,16 +1065,19 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       ++in_batch;
       return;
     }
-    int64_t id = put(fr, bytes, mtime, 0, it != known.end() ? it->second.id : 0);
+    const int64_t old_id = it != known.end() ? it->second.id : 0;
+    int64_t id = put(fr, bytes, mtime, 0, old_id);
     if (!id) return;
-    part_ids.reset();
-    part_ids.bind(1, id);
-    while (part_ids.step())
-      if (int c = accel.remove(part_ids.i64(0)); c != SQLITE_OK) return fail(c);
-    if (part_ids.rc() != SQLITE_DONE) return fail(part_ids.rc());
-    del_parts.reset();
-    del_parts.bind(1, id);
-    if (!del_parts.run()) return fail(del_parts.rc());
+    if (old_id) {  // a new row has no parts yet (see put)
+      part_ids.reset();
+      part_ids.bind(1, id);
+      while (part_ids.step())
+        if (int c = accel.remove(part_ids.i64(0)); c != SQLITE_OK) return fail(c);
+      if (part_ids.rc() != SQLITE_DONE) return fail(part_ids.rc());
+      del_parts.reset();
+      del_parts.bind(1, id);
+      if (!del_parts.run()) return fail(del_parts.rc());
+    }
     for (auto& part : fr.parts) {
       if (!put(part, 0, mtime, id, 0)) return;
       ++rep.parts;
