@@ -272,8 +272,8 @@ int main(int argc, char** argv) {
       flat.push_back(ms_since(s));
       if (!f.ok()) return 2;
     }
+  ix.reset();  // the last connection checkpoints the WAL into the file (ingest lets it grow)
   uint64_t db_bytes = fs::file_size(db);
-  ix.reset();
   if (keep.empty() && index_db.empty()) fs::remove_all(dir);
 
   double mb = total_bytes / 1e6;

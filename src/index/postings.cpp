@@ -37,10 +37,11 @@ struct Entry {
 
 // Row format: per entry varint(id - previous id), varint(tx << 1 | title?), [varint(tt)].
 // Written straight into `out` sized for the longest (15 bytes an entry), then cut to length.
-void encode(const std::vector<Entry>& es, std::string& out) {
-  out.resize(es.size() * 15);
-  char* p = out.data();
-  uint32_t prev = 0;
+// `out` keeps its first `keep` bytes, and the first entry is coded against `prev` (appending
+// entries to a row whose last id is prev).
+void encode(const std::vector<Entry>& es, std::string& out, size_t keep = 0, uint32_t prev = 0) {
+  out.resize(keep + es.size() * 15);
+  char* p = out.data() + keep;
   for (const auto& e : es) {
     p = varint::put(p, e.doc - prev);
     prev = e.doc;
@@ -80,7 +81,9 @@ struct Stmt {
 
 // Strings numbered in order of insertion, found by an open-addressing table of (hash, number):
 // one probe into a flat array per token, where std::unordered_map took a node and a bucket
-// (cache misses that made counting a document's terms 4x the cost of tokenizing it).
+// (cache misses that made counting a document's terms 4x the cost of tokenizing it). The
+// strings sit end to end in one buffer (offsets beside it), not one std::string each: a hit
+// compares bytes in two compact arrays instead of chasing a string object and its heap block.
 class StringIds {
  public:
   static constexpr uint32_t kNone = 0xFFFFFFFFu;
@@ -90,31 +93,37 @@ class StringIds {
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       const Slot& x = slots_[i];
       if (x.id == 0) return kNone;
-      if (x.hash == h && strings_[x.id - 1] == s) return x.id - 1;
+      if (x.hash == h && (*this)[x.id - 1] == s) return x.id - 1;
     }
   }
   // The number of s, added when new (`added` says which).
   uint32_t insert(std::string_view s, bool& added) {
-    if ((strings_.size() + 1) * 2 > slots_.size()) grow();
+    if ((size() + 1) * 2 > slots_.size()) grow();
     uint32_t h = hash(s);
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& x = slots_[i];
       if (x.id == 0) {
-        strings_.emplace_back(s);
-        x = {h, static_cast<uint32_t>(strings_.size())};
+        bytes_.append(s);
+        ends_.push_back(static_cast<uint32_t>(bytes_.size()));
+        x = {h, static_cast<uint32_t>(size())};
         added = true;
         return x.id - 1;
       }
-      if (x.hash == h && strings_[x.id - 1] == s) {
+      if (x.hash == h && (*this)[x.id - 1] == s) {
         added = false;
         return x.id - 1;
       }
     }
   }
-  const std::string& operator[](uint32_t id) const { return strings_[id]; }
-  size_t size() const { return strings_.size(); }
+  // Valid until the next insert or clear.
+  std::string_view operator[](uint32_t id) const {
+    uint32_t b = id ? ends_[id - 1] : 0;
+    return std::string_view(bytes_.data() + b, ends_[id] - b);
+  }
+  size_t size() const { return ends_.size(); }
   void clear() {
-    strings_.clear();
+    bytes_.clear();
+    ends_.clear();
     slots_.clear();
     mask_ = 0;
   }
@@ -132,14 +141,15 @@ class StringIds {
     size_t n = std::max<size_t>(1024, slots_.size() * 2);
     slots_.assign(n, Slot{0, 0});
     mask_ = n - 1;
-    for (uint32_t id = 0; id < strings_.size(); ++id) {
-      uint32_t h = hash(strings_[id]);
+    for (uint32_t id = 0; id < size(); ++id) {
+      uint32_t h = hash((*this)[id]);
       size_t i = h & mask_;
       while (slots_[i].id != 0) i = (i + 1) & mask_;
       slots_[i] = {h, id + 1};
     }
   }
-  std::vector<std::string> strings_;
+  std::string bytes_;          // the strings, end to end
+  std::vector<uint32_t> ends_;  // where each ends in bytes_
   std::vector<Slot> slots_;
   size_t mask_ = 0;
 };
@@ -304,8 +314,11 @@ struct PostingsWriter::Impl {
   int64_t generation = 0;  // last written
   int64_t rows = 0, tokens = 0;  // documents and their tokens (N and N × avgdl of bm25)
 
-  StringIds terms;                       // this batch's terms
-  std::vector<std::vector<Entry>> pend;  // their entries, by term number
+  StringIds terms;  // this batch's terms
+  // Their entries in order of arrival, each with its term's number: one append a term of a
+  // document instead of a vector per term (a header and a block to reach for each); flush()
+  // groups them by term.
+  std::vector<std::pair<uint32_t, Entry>> pend;
   std::unordered_set<uint32_t> batch_docs;
 
   struct Block {
@@ -458,8 +471,7 @@ struct PostingsWriter::Impl {
       if (!varint::get(p, end, tt) || !varint::get(p, end, tx)) return SQLITE_CORRUPT;
       bool added = false;
       uint32_t ti = terms.insert(t, added);
-      if (added) pend.emplace_back();
-      pend[ti].push_back({id, tt, tx});
+      pend.push_back({ti, Entry{id, tt, tx}});
     }
     if (!varint::get(p, end, nsurf)) return SQLITE_CORRUPT;
     for (uint32_t i = 0; i < nsurf; ++i) {
@@ -528,9 +540,20 @@ struct PostingsWriter::Impl {
     }
     {
       // Terms in key order: the b-tree is written front to back instead of at random pages.
-      std::vector<uint32_t> order(pend.size());
+      std::vector<uint32_t> order(terms.size());
       for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
       std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return terms[a] < terms[b]; });
+      // The entries grouped by term (counting sort, arrival order kept within a term): term i's
+      // are grouped[start[i], start[i + 1]).
+      std::vector<uint32_t> start(terms.size() + 1, 0);
+      for (const auto& pe : pend) ++start[pe.first + 1];
+      for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
+      std::vector<Entry> grouped(pend.size());
+      {
+        std::vector<uint32_t> at(start.begin(), start.end() - 1);
+        for (const auto& pe : pend) grouped[at[pe.first]++] = pe.second;
+      }
+      std::vector<Entry> fresh;
       // Rows are keyed by (term, lo): extending the last row rewrites its payload in place.
       Stmt last(db, "SELECT hi, lo, n, data FROM search_postings WHERE term = ? ORDER BY lo DESC LIMIT 1");
       Stmt upd(db, "UPDATE search_postings SET hi = ?2, n = ?3, data = ?4 WHERE term = ?1 AND lo = ?5");
@@ -540,10 +563,11 @@ struct PostingsWriter::Impl {
       std::string blob;
       std::vector<Entry> merged;
       for (uint32_t i : order) {
-        const std::string& term = terms[i];
-        std::vector<Entry>& fresh = pend[i];
+        const std::string_view term = terms[i];
+        fresh.assign(grouped.begin() + start[i], grouped.begin() + start[i + 1]);
         int64_t lo = g;
         bool extend = false;
+        size_t row_entries = 0;
         last.reset();
         sqlite3_bind_text(last.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
         rc = sqlite3_step(last.st);
@@ -557,38 +581,64 @@ struct PostingsWriter::Impl {
           int vrc = SQLITE_OK;
           uint32_t cached = 0xFFFFFFFFu;
           const Block* cb = nullptr;  // entries come in id order: mostly the same block
-          bool ok = decode(sqlite3_column_blob(last.st, 3), sqlite3_column_bytes(last.st, 3),
-                           [&](uint32_t doc, uint32_t tt, uint32_t tx) {
-                             if ((doc >> kBlockShift) != cached) {
-                               cached = doc >> kBlockShift;
-                               cb = block(cached, vrc);
-                             }
-                             uint32_t v = cb ? cb->ver[doc & (kBlockSize - 1)] : 0;
-                             if (v >= lo && v <= hi) merged.push_back({doc, tt, tx});
-                           });
+          const void* old_data = sqlite3_column_blob(last.st, 3);
+          const int old_bytes = sqlite3_column_bytes(last.st, 3);
+          // The common case (new documents after the row's): every old entry stays, so the new
+          // entries are coded onto the end of the old bytes, which are neither collected nor
+          // coded again. `merged` is filled only once an entry has to go.
+          size_t kept = 0;
+          uint32_t last_doc = 0;
+          bool dropped = false;
+          bool ok = decode(old_data, old_bytes, [&](uint32_t doc, uint32_t tt, uint32_t tx) {
+            if ((doc >> kBlockShift) != cached) {
+              cached = doc >> kBlockShift;
+              cb = block(cached, vrc);
+            }
+            uint32_t v = cb ? cb->ver[doc & (kBlockSize - 1)] : 0;
+            bool current = v >= lo && v <= hi;
+            if (!current && !dropped) {  // the entries so far were all kept: collect them now
+              dropped = true;
+              decode(old_data, old_bytes, [&](uint32_t d2, uint32_t t2, uint32_t x2) {
+                if (merged.size() < kept) merged.push_back({d2, t2, x2});
+              });
+            }
+            if (current) {
+              if (dropped) merged.push_back({doc, tt, tx});
+              ++kept;
+              last_doc = doc;
+            }
+          });
           if (vrc != SQLITE_OK) return vrc;
           if (!ok) return SQLITE_CORRUPT;
           extend = true;
           auto by_id = [](const Entry& a, const Entry& b) { return a.doc < b.doc; };
           if (!std::is_sorted(fresh.begin(), fresh.end(), by_id)) std::sort(fresh.begin(), fresh.end(), by_id);
-          size_t mid = merged.size();
-          merged.insert(merged.end(), fresh.begin(), fresh.end());
-          std::inplace_merge(merged.begin(), merged.begin() + static_cast<long>(mid), merged.end(), by_id);
-          encode(merged, blob);
-          fresh.swap(merged);
+          if (!dropped && (kept == 0 || fresh.front().doc > last_doc)) {
+            blob.assign(static_cast<const char*>(old_data), static_cast<size_t>(old_bytes));
+            encode(fresh, blob, blob.size(), last_doc);
+            row_entries = kept + fresh.size();
+          } else {
+            size_t mid = merged.size();
+            merged.insert(merged.end(), fresh.begin(), fresh.end());
+            std::inplace_merge(merged.begin(), merged.begin() + static_cast<long>(mid), merged.end(), by_id);
+            encode(merged, blob);
+            fresh.swap(merged);
+            row_entries = fresh.size();
+          }
         } else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
           return rc;
         } else {
           auto by_id = [](const Entry& a, const Entry& b) { return a.doc < b.doc; };
           if (!std::is_sorted(fresh.begin(), fresh.end(), by_id)) std::sort(fresh.begin(), fresh.end(), by_id);
           encode(fresh, blob);
+          row_entries = fresh.size();
         }
         last.reset();
         Stmt& w = extend ? upd : ins;
         w.reset();
         sqlite3_bind_text(w.st, 1, term.data(), static_cast<int>(term.size()), SQLITE_STATIC);
         sqlite3_bind_int64(w.st, 2, g);
-        sqlite3_bind_int64(w.st, 3, static_cast<int64_t>(fresh.size()));
+        sqlite3_bind_int64(w.st, 3, static_cast<int64_t>(row_entries));
         sqlite3_bind_blob(w.st, 4, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
         sqlite3_bind_int64(w.st, 5, lo);
         if ((rc = sqlite3_step(w.st)) != SQLITE_DONE) return rc;
