@@ -28,30 +28,22 @@ class Sentences {
  public:
   explicit Sentences(const std::string& t) : t_(t) {}
 
-  // The sentence holding byte p (< size).
+  // The sentence holding byte p (< size). Back to the last end before p eight bytes at a time,
+  // as from() goes forward.
   Sentence around(size_t p) const {
     size_t b = p;
-    while (b > 0 && !ends_at(b - 1)) --b;
+    while (b > 0) {
+      while (b >= 8 && !may_end(t_.data() + b - 8)) b -= 8;
+      if (b == 0 || ends_at(b - 1)) break;
+      --b;
+    }
     return from(b);
   }
   // The sentence that starts at b (< size): up to its end, or the end of the text.
   Sentence from(size_t b) const {
     const std::string& t = t_;
-    // Eight bytes at a time past words that hold no byte that can end a sentence (most of a
-    // text: an end comes every 40-80 bytes): the SWAR zero-byte test is exact for whether a word
-    // holds one.
-    constexpr uint64_t k1 = 0x0101010101010101ull, k80 = 0x80 * k1;
-    auto holds = [&](uint64_t w, unsigned char c) {
-      const uint64_t x = w ^ (c * k1);
-      return (x - k1) & ~x & k80;
-    };
     for (size_t i = b; i < t.size(); ++i) {
-      while (i + 8 <= t.size()) {
-        uint64_t w;
-        std::memcpy(&w, t.data() + i, 8);
-        if (holds(w, '.') | holds(w, '?') | holds(w, '!') | holds(w, '\n')) break;
-        i += 8;
-      }
+      while (i + 8 <= t.size() && !may_end(t.data() + i)) i += 8;
       if (i >= t.size()) break;
       if (ends_at(i)) return {b, i + 1};
     }
@@ -59,6 +51,18 @@ class Sentences {
   }
 
  private:
+  // Whether the eight bytes at p hold a byte that can end a sentence (most words of a text do
+  // not: an end comes every 40-80 bytes). The SWAR zero-byte test is exact for that.
+  static bool may_end(const char* p) {
+    constexpr uint64_t k1 = 0x0101010101010101ull, k80 = 0x80 * k1;
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    auto holds = [&](unsigned char c) {
+      const uint64_t x = w ^ (c * k1);
+      return (x - k1) & ~x & k80;
+    };
+    return (holds('.') | holds('?') | holds('!') | holds('\n')) != 0;
+  }
   bool ends_at(size_t i) const {
     const std::string& t = t_;
     const char c = t[i];
@@ -188,12 +192,10 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a, const Starts& sta
     return l;
   };
   // A phrase at a word start of the sentence; one the set did not see there is not looked for.
-  auto area_in = [&](const Sentence& sn, size_t ai) {
-    const Looked& l = look(sn);
+  auto area_in = [&](const Looked& l, size_t ai) {
     return l.occurs[ai] && has_at_word_start(l.lowered, areas_[ai].first);
   };
-  auto general_in = [&](const Sentence& sn) {
-    const Looked& l = look(sn);
+  auto general_in = [&](const Looked& l) {
     for (size_t w = 0; w < general_.size(); ++w)
       if (l.occurs[areas_.size() + w] && has_at_word_start(l.lowered, general_[w])) return true;
     return false;
@@ -217,33 +219,34 @@ void ExemptionExtractor::run(const Document& doc, Analysis& a, const Starts& sta
                             {static_cast<uint32_t>(lead), static_cast<uint32_t>(end)}, rule});
   };
   for (const Sentence& ts : trigger_sentences) {
-    const std::string& s = look(ts).lowered;
+    const Looked& tl = look(ts);  // a std::map's element: stays put while others are added
+    const std::string& s = tl.lowered;
     bool specific = false;
     // A trigger sentence that ends in a colon introduces a list: each following line (up to ten)
     // names an area ("... ønsker skal være en del af et frikommuneforsøg:\n1. Flere i beskæftigelse").
-    std::string trimmed = s.substr(0, s.find_last_not_of(" \n") + 1);
-    if (!trimmed.empty() && trimmed.back() == ':') {
+    const size_t last = s.find_last_not_of(" \n");
+    if (last != std::string::npos && s[last] == ':') {
       size_t list_end = t.find("\n\n", ts.e);
       Sentence k = ts;
       for (int n = 0; n < 10 && k.e < t.size(); ++n) {
         k = cut.from(k.e);
         if (list_end != std::string::npos && k.b >= list_end) break;
         bool found = false;
-        look(k);
+        const Looked& kl = look(k);
         for (size_t ai = 0; ai < areas_.size(); ++ai)
-          if (area_in(k, ai)) {
+          if (area_in(kl, ai)) {
             add(areas_[ai].second, k, "trigger: list item+area");
             specific = found = true;
           }
-        if (!found && general_in(k)) add("general", k, "trigger: list item+general");
+        if (!found && general_in(kl)) add("general", k, "trigger: list item+general");
       }
     }
     for (size_t ai = 0; ai < areas_.size(); ++ai)
-      if (area_in(ts, ai)) {
+      if (area_in(tl, ai)) {
         add(areas_[ai].second, ts, "trigger+area in sentence");
         specific = true;
       }
-    if (!specific && general_in(ts)) add("general", ts, "trigger+general");
+    if (!specific && general_in(tl)) add("general", ts, "trigger+general");
   }
   // requested_by empty for every area: take the document's municipalities when few (a joint
   // application names its senders in the letterhead, not in the sentence).

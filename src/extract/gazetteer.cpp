@@ -50,6 +50,7 @@ Result<std::shared_ptr<const Gazetteer>> Gazetteer::load(const std::string& lexd
     alt += RE2::QuoteMeta(f);
   }
   g->alternation_ = "(?:" + alt + ")";
+  g->form_list_ = std::move(forms);
   g->re_ = make_re(g->alternation_);
   if (!g->re_->ok()) return Error{"lexicon", lexdir + "/kommuner.tsv or kommune_varianter.txt: municipality pattern does not compile: " + g->re_->error()};
   return std::shared_ptr<const Gazetteer>(g);

@@ -35,6 +35,8 @@ class Gazetteer {
   const std::vector<Municipality>& all() const { return municipalities_; }
   // Alternation of all forms, for other extractors' patterns ("(?:København|Københavns|...)").
   const std::string& alternation() const { return alternation_; }
+  // Every form as written, longest first (the alternation's order).
+  const std::vector<std::string>& forms() const { return form_list_; }
 
  private:
   std::vector<NameHit> find_hits(std::string_view text, const std::vector<uint32_t>* starts) const;
@@ -42,6 +44,7 @@ class Gazetteer {
   std::unordered_map<std::string, std::pair<size_t, bool>> forms_;  // form -> (index, genitive)
   std::unordered_map<std::string, size_t> lower_forms_;
   std::string alternation_;
+  std::vector<std::string> form_list_;
   std::unique_ptr<RE2> re_;
 };
 

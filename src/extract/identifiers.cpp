@@ -81,13 +81,23 @@ Result<std::unique_ptr<RE2>> compile_label_line(const std::string& path) {
 // A label alone on its line whose value stands further down, as in a letterhead laid out in two
 // columns ("Sagsnr.:\nDok.:\n13. oktober 2023\n...\n2023-0030-9466\n2978645"): the k-th such label
 // takes the k-th later line that is a whole identifier (at least four digits, not a date).
+// Only lines where a label starts (`starts`, from the shared pass) at or before the line's first
+// character that is no blank are tried: `label_line` opens with blanks and a label, so no other
+// line can match it. The lines are taken in text order, as a pass over all lines would.
 void scan_columns(const RE2& label_line, const std::array<bool, 256>& opens, const RE2& value_line, const Document& doc,
-                  const char* rule, std::vector<IdMention>& out, std::vector<Span>& claimed) {
+                  const std::vector<uint32_t>& starts, const char* rule, std::vector<IdMention>& out,
+                  std::vector<Span>& claimed) {
   const std::string& t = doc.text;
-  size_t pos = 0;
-  while (pos < t.size()) {
-    size_t nl = t.find('\n', pos);
+  size_t done = 0;  // lines before this offset were tried
+  for (uint32_t at : starts) {
+    if (at < done) continue;
+    size_t pos = text::line_start(t, at);
+    size_t nl = t.find('\n', at);
     if (nl == std::string::npos) nl = t.size();
+    done = nl + 1;
+    size_t blank_end = pos;
+    while (blank_end < nl && (t[blank_end] == ' ' || t[blank_end] == '\t')) ++blank_end;
+    if (at > blank_end) continue;
     // A label line is short: longer lines are not tried (most of a letter). Nor is a line whose
     // first byte after blanks cannot open a label: a byte test in place of an RE2 call per line.
     re2::StringPiece line(t.data() + pos, nl - pos), label;
@@ -100,20 +110,19 @@ void scan_columns(const RE2& label_line, const std::array<bool, 256>& opens, con
       for (int k = 0; k < 14 && q < t.size(); ++k) {
         size_t e = t.find('\n', q);
         if (e == std::string::npos) e = t.size();
-        std::string cand = t.substr(q, e - q);
+        const std::string_view cand = std::string_view(t).substr(q, e - q);
         Span sp{static_cast<uint32_t>(q), static_cast<uint32_t>(e)};
         bool taken = std::find(claimed.begin(), claimed.end(), sp) != claimed.end();
-        if (!taken && RE2::FullMatch(cand, value_line)) {
+        if (!taken && RE2::FullMatch(re2::StringPiece(cand.data(), cand.size()), value_line)) {
           claimed.push_back(sp);
           std::string v = text::strip_spaces(cand);
           if (std::none_of(out.begin(), out.end(), [&](const IdMention& o) { return o.value == v; }))
-            out.push_back({v, cand, text::squash_spaces(std::string(label.data(), label.size())), sp, rule});
+            out.push_back({v, std::string(cand), text::squash_spaces(std::string(label.data(), label.size())), sp, rule});
           break;
         }
         q = e + 1;
       }
     }
-    pos = nl + 1;
   }
 }
 
@@ -222,9 +231,11 @@ void IdentifierExtractor::run(const Document& doc, Analysis& a, const Starts& st
   std::vector<Span> claimed;
   for (const auto& m : a.case_numbers) claimed.push_back(m.span);
   if (a.case_numbers.empty())
-    scan_columns(*case_line_, case_opens_, *value_line_, doc, "label column+value line", a.case_numbers, claimed);
+    scan_columns(*case_line_, case_opens_, *value_line_, doc, starts[StartKind::kCaseLabel], "label column+value line",
+                 a.case_numbers, claimed);
   if (a.document_numbers.empty())
-    scan_columns(*doc_line_, doc_opens_, *value_line_, doc, "label column+value line", a.document_numbers, claimed);
+    scan_columns(*doc_line_, doc_opens_, *value_line_, doc, starts[StartKind::kDocLabel], "label column+value line",
+                 a.document_numbers, claimed);
   // A value claimed by a document label is not also a case number ("Dok. nr.: 612677").
   std::erase_if(a.case_numbers, [&](const IdMention& c) {
     return std::any_of(a.document_numbers.begin(), a.document_numbers.end(),

@@ -5,6 +5,7 @@
 #include "extract/mayors.h"
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 
 #include "core/lexicon.h"
@@ -14,6 +15,31 @@
 
 namespace sagsindeks {
 
+namespace {
+
+// The characters the name patterns put between words: `[ ]`, `[ ,]`, `\n` (kNamePattern,
+// kPartyPattern and the separators of the four rules; none uses \s or `.`).
+bool gap_char(char c) { return c == ' ' || c == ',' || c == '\n'; }
+
+// The number of gaps (maximal runs of gap characters) in `s`.
+int gaps_in(std::string_view s) {
+  int n = 0;
+  for (size_t i = 0; i < s.size(); ++i)
+    if (gap_char(s[i]) && (i == 0 || !gap_char(s[i - 1]))) ++n;
+  return n;
+}
+
+// True when `s` is plain text to the pattern it is spliced into: letters (any byte above ASCII),
+// digits, '-' and spaces, nothing a regex reads as an operator.
+bool plain(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    return u >= 0x80 || std::isalnum(u) || c == '-' || c == ' ';
+  });
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::string& lexdir,
                                                                      std::shared_ptr<const Gazetteer> g,
                                                                      std::shared_ptr<const NameChecker> names) {
@@ -21,10 +47,18 @@ Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::
   if (!rows.ok()) return rows.error();
   auto x = std::make_shared<MayorExtractor>();
   std::string titles, roles;
+  int title_gaps = 0, role_gaps = 0;
+  bool plain_titles = true;
   for (const auto& r : *rows) {
-    if (r.fields[0] == "role") roles += (roles.empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
-    if (r.fields[0] == "title") titles += (titles.empty() ? "" : "|") + r.fields[1];
-    else if (r.fields[0] == "exclude") x->excludes_.push_back(r.fields[1]);
+    if (r.fields[0] == "role") {
+      roles += (roles.empty() ? "" : "|") + RE2::QuoteMeta(r.fields[1]);
+      role_gaps = std::max(role_gaps, gaps_in(r.fields[1]));
+    }
+    if (r.fields[0] == "title") {
+      titles += (titles.empty() ? "" : "|") + r.fields[1];
+      plain_titles = plain_titles && plain(r.fields[1]);
+      title_gaps = std::max(title_gaps, gaps_in(r.fields[1]));
+    } else if (r.fields[0] == "exclude") x->excludes_.push_back(r.fields[1]);
   }
   x->g_ = std::move(g);
   x->names_ = std::move(names);
@@ -43,6 +77,18 @@ Result<std::shared_ptr<const MayorExtractor>> MayorExtractor::create(const std::
                                             titles + ")(?:,[ ]?|[ ])" + kNamePattern);
   for (auto* re : {&x->any_title_, &x->title_name_, &x->name_title_, &x->genitive_name_, &x->name_as_title_})
     if (!(*re)->ok()) return Error{"lexicon", lexdir + "/borgmester.tsv: mayor pattern does not compile: " + (*re)->error()};
+  // The gaps a match can hold around its title, from the patterns above: before the title at most
+  // a name's three, the party's one and the separator's two (name_title_: "Name Name (S) / "),
+  // plus a role's and the two around it (name_as_title_), or a municipality's, " Kommunes" and
+  // the space (genitive_name_); after it the title's own, then at most the separator's one, a
+  // name's three and the party's one (title_name_), or "i"/"for" with a municipality's and one
+  // character after (name_as_title_, name_title_). One more either side as a margin.
+  if (plain_titles) {
+    int muni_gaps = 0;
+    for (const auto& f : x->g_->forms()) muni_gaps = std::max(muni_gaps, gaps_in(f));
+    x->gaps_before_ = std::max(6 + role_gaps, 2 + muni_gaps) + 1;
+    x->gaps_after_ = title_gaps + std::max(5, 3 + muni_gaps) + 1;
+  }
   x->title_name_groups_ = std::make_unique<Latin1Groups>(*x->title_name_);
   x->name_title_groups_ = std::make_unique<Latin1Groups>(*x->name_title_);
   x->genitive_name_groups_ = std::make_unique<Latin1Groups>(*x->genitive_name_);
@@ -90,6 +136,64 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
     }
   }
   if (regions.empty()) return;
+  // Within the regions, the windows the name patterns search: every match holds a title word
+  // that starts at one of the starts and at most gaps_before_ gaps before that start and
+  // gaps_after_ after it, so it lies within the window of that start (the words around it up to
+  // that many gaps), and the merged windows hold every match whole. A search over a window, with
+  // the rest of its region as context, finds the same leftmost match a search over the region
+  // would find when that match starts in the window. Windows are a few words around each title
+  // instead of three whole lines (often a paragraph each), for all four DFA passes (one window
+  // for the four: per-pattern windows, narrower but more, cost more RE2 calls than they saved).
+  std::vector<std::vector<std::pair<size_t, size_t>>> windows(regions.size());
+  {
+    size_t r = 0;
+    for (uint32_t at : starts[StartKind::kMayorTitle]) {
+      while (r < regions.size() && at >= regions[r].second) ++r;
+      if (r == regions.size()) break;
+      const auto [rb, re] = regions[r];
+      if (at < rb) continue;
+      if (gaps_before_ < 0) {
+        windows[r] = {{rb, re}};
+        continue;
+      }
+      size_t b = at, e = at;
+      for (int k = 0;; ++k) {
+        while (b > rb && !gap_char(t[b - 1])) --b;
+        if (k == gaps_before_ || b == rb) break;
+        while (b > rb && gap_char(t[b - 1])) --b;
+      }
+      for (int k = 0;; ++k) {
+        while (e < re && !gap_char(t[e])) ++e;
+        if (k == gaps_after_ || e == re) break;
+        while (e < re && gap_char(t[e])) ++e;
+      }
+      auto& w = windows[r];
+      if (!w.empty() && b <= w.back().second) w.back().second = std::max(w.back().second, e);
+      else w.emplace_back(b, e);
+    }
+  }
+  // The consuming search of `re` over each region (RE2::FindAndConsume from the region's start),
+  // window by window: `f` gets the groups of each match.
+  auto each_match = [&](const RE2& re, const Latin1Groups& groups, re2::StringPiece* g, int n, auto&& f) {
+    for (size_t r = 0; r < regions.size(); ++r) {
+      const size_t region_end = regions[r].second;
+      size_t pos = regions[r].first;  // the end of the last match: the search's context starts here
+      for (auto [wb, we] : windows[r]) {
+        for (;;) {
+          const size_t from = std::max(pos, wb);
+          if (from >= we) break;
+          const re2::StringPiece context(t.data() + pos, region_end - pos);
+          re2::StringPiece whole;
+          if (!re.Match(context, from - pos, we - pos, RE2::UNANCHORED, &whole, 1)) break;
+          const size_t mb = static_cast<size_t>(whole.data() - context.data()), me = mb + whole.size();
+          if (!groups.groups(std::string_view(context.data(), context.size()), mb, me, g, n)) goto next_region;
+          pos += me;
+          f();
+        }
+      }
+    next_region:;
+    }
+  };
   struct Found {
     std::string name;
     const Municipality* m;
@@ -157,14 +261,13 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
     found.push_back({name, m, s, std::move(rule)});
   };
 
-  re2::StringPiece in, prefix, name, g[4];
-  for (auto [rb, re] : regions)
-  for (in = re2::StringPiece(t.data() + rb, re - rb); find_and_consume(in, *title_name_, *title_name_groups_, g, 3);) {
+  re2::StringPiece prefix, name, g[4];
+  each_match(*title_name_, *title_name_groups_, g, 3, [&] {
     prefix = g[1], name = g[2];
     size_t b = prefix.data() - t.data();
-    if (b > 0 && text::is_letter_at(t, b - 1)) continue;
+    if (b > 0 && text::is_letter_at(t, b - 1)) return;
     std::string pre(prefix.data(), prefix.size());
-    if (excluded_before(b, pre)) continue;
+    if (excluded_before(b, pre)) return;
     const Municipality* m = nullptr;
     std::string rule = "title+name";
     if (!pre.empty()) {
@@ -175,7 +278,7 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
       // A compound on anything but a municipality or "over" is a sector mayor ("børne- og
       // ungdomsborgmester", "teknik- og miljøborgmester": Copenhagen's committee chairs, like
       // an Aarhus rådmand), not the municipality's mayor (ANNOTATION.md, Mayors).
-      else if (text::lower(stem) != "over") continue;
+      else if (text::lower(stem) != "over") return;
     }
     size_t ne = name.data() + name.size() - t.data();
     if (!m) {
@@ -191,10 +294,9 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
     if (!m) m = municipality_near(ne);
     add(std::string(name.data(), name.size()), m,
         {static_cast<uint32_t>(b), static_cast<uint32_t>(ne)}, rule);
-  }
+  });
   re2::StringPiece muni_i, muni_k;
-  for (auto [rb, re] : regions)
-  for (in = re2::StringPiece(t.data() + rb, re - rb); find_and_consume(in, *name_title_, *name_title_groups_, g, 4);) {
+  each_match(*name_title_, *name_title_groups_, g, 4, [&] {
     name = g[1], muni_i = g[2], muni_k = g[3];
     size_t b = name.data() - t.data();
     // "Teknisk Udvalg" before a comma is not a name; the checker decides.
@@ -204,25 +306,23 @@ void MayorExtractor::run(const Document& doc, Analysis& a, const Starts& starts)
     if (!m) m = municipality_near(name.data() + name.size() - t.data());
     add(std::string(name.data(), name.size()), m,
         {static_cast<uint32_t>(b), static_cast<uint32_t>(b + name.size())}, "name, borgmester");
-  }
-  for (auto [rb, re] : regions)
-  for (in = re2::StringPiece(t.data() + rb, re - rb); find_and_consume(in, *name_as_title_, *name_as_title_groups_, g, 3);) {
+  });
+  each_match(*name_as_title_, *name_as_title_groups_, g, 3, [&] {
     name = g[1], muni_i = g[2];
     size_t b = name.data() - t.data();
     const Municipality* m = muni_i.empty() ? nullptr : g_->lookup(std::string(muni_i.data(), muni_i.size()));
     add(std::string(name.data(), name.size()), m, {static_cast<uint32_t>(b), static_cast<uint32_t>(b + name.size())},
         "name som borgmester");
-  }
+  });
   re2::StringPiece muni;
-  for (auto [rb, re] : regions)
-  for (in = re2::StringPiece(t.data() + rb, re - rb); find_and_consume(in, *genitive_name_, *genitive_name_groups_, g, 3);) {
+  each_match(*genitive_name_, *genitive_name_groups_, g, 3, [&] {
     muni = g[1], name = g[2];
     size_t b = muni.data() - t.data();
-    if (b > 0 && text::is_letter_at(t, b - 1)) continue;
+    if (b > 0 && text::is_letter_at(t, b - 1)) return;
     add(std::string(name.data(), name.size()), g_->lookup(std::string(muni.data(), muni.size())),
         {static_cast<uint32_t>(b), static_cast<uint32_t>(name.data() + name.size() - t.data())},
         "Xs borgmester, name");
-  }
+  });
   // A mayor the text does not tie to a municipality takes the letterhead's (a municipality named
   // in the first three lines: the sender of a municipal letter), else the document's only one.
   const Municipality* only = a.municipalities.size() == 1 ? &a.municipalities[0].municipality : nullptr;

@@ -38,6 +38,10 @@ class MayorExtractor {
   std::unique_ptr<RE2> any_title_, title_name_, name_title_, genitive_name_, name_as_title_;
   // The groups of the four name patterns, cheaply (core/re.h).
   std::unique_ptr<Latin1Groups> title_name_groups_, name_title_groups_, genitive_name_groups_, name_as_title_groups_;
+  // How many gaps (runs of spaces, commas and line breaks) a match of any name pattern can hold
+  // before the start of its title word and after it; -1: not bounded (a title that is no plain
+  // word), so the patterns search whole regions.
+  int gaps_before_ = -1, gaps_after_ = -1;
 };
 
 }  // namespace sagsindeks

@@ -66,6 +66,12 @@ Result<std::shared_ptr<const MunicipalityExtractor>> MunicipalityExtractor::crea
   // Longest phrase first so "Kommunes borgmester" is tried before "Kommunes".
   for (auto* v : {&x->after_, &x->plural_, &x->before_, &x->list_})
     std::sort(v->begin(), v->end(), [](const auto& a, const auto& b) { return a.size() > b.size(); });
+  auto first = [](const std::string& w) { return static_cast<unsigned char>(w.empty() ? 0 : w.front()); };
+  auto last = [](const std::string& w) { return static_cast<unsigned char>(w.empty() ? 0 : w.back()); };
+  for (const auto& w : x->after_) x->after_by_first_[first(w)].push_back(&w);
+  for (const auto& w : x->before_) x->before_by_last_[last(w)].push_back(&w);
+  for (const auto* words : {&x->plural_, &x->after_})
+    for (const auto& w : *words) x->plural_after_by_first_[first(w)].push_back(&w);
   auto own = StartFinder::create(x->start_patterns());
   if (!own.ok()) return own.error();
   x->own_starts_ = *own;
@@ -101,21 +107,24 @@ void MunicipalityExtractor::run(const Document& doc, Analysis& a, const Starts& 
     size_t e = hits[i].span.end;
     // One space or line break may stand between a name and its context word.
     size_t gap = (e < t.size() && (t[e] == ' ' || t[e] == '\n')) ? 1 : 0;
-    for (const auto& w : after_)
-      if (word_follows(t, e + gap, w)) {
-        counted[i] = 1;
-        rules[i] = "name+" + w;
-        break;
-      }
+    // An empty word (none in the lexicon) would sit in bucket 0 and never be tried.
+    if (e + gap < t.size())
+      for (const std::string* w : after_by_first_[static_cast<unsigned char>(t[e + gap])])
+        if (word_follows(t, e + gap, *w)) {
+          counted[i] = 1;
+          rules[i] = "name+" + *w;
+          break;
+        }
     if (!counted[i]) {
       size_t b = hits[i].span.begin;
       size_t g2 = (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\n')) ? 1 : 0;
-      for (const auto& w : before_)
-        if (word_precedes(t, b - g2, w)) {
-          counted[i] = 1;
-          rules[i] = w + "+name";
-          break;
-        }
+      if (b - g2 > 0)
+        for (const std::string* w : before_by_last_[static_cast<unsigned char>(t[b - g2 - 1])])
+          if (word_precedes(t, b - g2, *w)) {
+            counted[i] = 1;
+            rules[i] = *w + "+name";
+            break;
+          }
     }
   }
   // Coordination: "Ishøj og Vallensbæk Kommuner" — walk back from a name followed by a plural
@@ -124,10 +133,12 @@ void MunicipalityExtractor::run(const Document& doc, Analysis& a, const Starts& 
     size_t e = hits[i].span.end;
     // Plural context words, and singular ones too: "Langeland, Middelfart og Viborg Kommune".
     bool plural = false;
-    if (e < t.size() && t[e] == ' ')
-      for (const auto* words : {&plural_, &after_})
-        for (const auto& w : *words)
-          if (!plural && word_follows(t, e + 1, w)) plural = true;
+    if (e + 1 < t.size() && t[e] == ' ')
+      for (const std::string* w : plural_after_by_first_[static_cast<unsigned char>(t[e + 1])])
+        if (word_follows(t, e + 1, *w)) {
+          plural = true;
+          break;
+        }
     if (!plural) continue;
     for (size_t j = i; j > 0; --j) {
       size_t sep = coordination_before(t, hits[j].span.begin);

@@ -1,5 +1,6 @@
 // Municipalities referred to as an authority or territory (not postal towns, streets or surnames).
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,11 @@ class MunicipalityExtractor {
   std::shared_ptr<const StartFinder> own_starts_;  // this extractor's start patterns alone
   std::shared_ptr<const Gazetteer> g_;
   std::vector<std::string> after_, plural_, before_, list_;
+  // after_ by first byte and before_ by last byte, each bucket in the order of its list (longest
+  // first): a hit is compared only with the words that can follow (precede) it. Two words with
+  // different first (last) bytes never both match at one offset, so the first match is the
+  // list's first match.
+  std::array<std::vector<const std::string*>, 256> after_by_first_, before_by_last_, plural_after_by_first_;
 };
 
 }  // namespace sagsindeks

@@ -2,6 +2,7 @@
 // "header SUU Alm.del + spørgsmål N", committee from "Folketingets X-udvalg" or a header line.
 #include "extract/parliamentary.h"
 
+#include <cctype>
 #include <map>
 #include <vector>
 
@@ -31,6 +32,12 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   x->series_ = make_re("(?:^|[^\\pL])" + series + "(?:[^\\pL\\pN]|$)");
   x->marker_ = make_re("(?:" + alt["marker"] + ")");
   x->committee_ = make_re("(?:" + alt["committee_prefix"] + ")\\s+((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*udvalg)(?:s|et)?");
+  // The literal each committee pattern must hold, where its prefixes are plain words (run()).
+  bool plain_prefix = true;
+  for (const auto& r : *rows)
+    if (r.fields[0] == "committee_prefix")
+      for (char c : r.fields[1]) plain_prefix = plain_prefix && (static_cast<unsigned char>(c) >= 0x80 || std::isalpha(static_cast<unsigned char>(c)));
+  if (plain_prefix) x->committee_word_ = "udvalg", x->committee_header_word_ = "dvalget";
   x->committee_header_ = make_re("(?m)^((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*[Uu]dvalget)\\s+\\d{4}-\\d{2}");
   for (auto* re : {&x->any_question_, &x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_, &x->committee_, &x->committee_header_})
     if (!(*re)->ok())
@@ -130,9 +137,60 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts&
     return;
   }
   if (pq.series != "§ 20") {
-    if (partial_match(t, *committee_, *committee_groups_, g, 2)) pq.committee = std::string(g[1].data(), g[1].size()) + "et";
-    else if (partial_match(t, *committee_header_, *committee_header_groups_, g, 2))
+    // Both committee patterns end in a committee word, and everything a match holds before that
+    // word is letters, '-', ',' and white space (committee_header_) or the prefix and those
+    // (committee_). So a text without the word has no match, and the leftmost match starts no
+    // earlier than the run of such characters before the word's first occurrence: each search
+    // starts there (with the whole text as context for ^), not at the text's start. The header
+    // pattern opens at every line start and cost a DFA pass over every text with a question.
+    auto from_run_before = [&](std::string_view word) -> size_t {
+      size_t w = t.find(word);
+      if (w == std::string::npos) return std::string::npos;
+      while (w > 0) {
+        // Any byte of a multi-byte character counts as a letter: a run too long costs a little
+        // search, one too short would lose a match.
+        const unsigned char c = static_cast<unsigned char>(t[w - 1]);
+        if (!(c >= 0x80 || std::isalpha(c) || c == '-' || c == ',' || c == ' ' || c == '\t' || c == '\n' ||
+              c == '\f' || c == '\r'))
+          break;
+        --w;
+      }
+      return w;
+    };
+    // committee_header_ ends in its word, white space and a session ("2020-21"): a text where
+    // no occurrence of the word is followed so has no match, and is not searched (most texts
+    // that name a committee).
+    auto header_word_dated = [&] {
+      auto digits = [&](size_t p, size_t n) {
+        if (p + n > t.size()) return false;
+        for (size_t k = 0; k < n; ++k)
+          if (t[p + k] < '0' || t[p + k] > '9') return false;
+        return true;
+      };
+      const std::string& w = committee_header_word_;
+      for (size_t d = t.find(w); d != std::string::npos; d = t.find(w, d + 1)) {
+        size_t p = d + w.size(), q = p;
+        while (q < t.size() && (t[q] == ' ' || t[q] == '\t' || t[q] == '\n' || t[q] == '\f' || t[q] == '\r')) ++q;
+        if (q > p && digits(q, 4) && q + 4 < t.size() && t[q + 4] == '-' && digits(q + 5, 2)) return true;
+      }
+      return false;
+    };
+    auto search_from = [&](const RE2& re, const Latin1Groups& groups, size_t from) {
+      re2::StringPiece whole;
+      if (from == std::string::npos || !re.Match(all, from, t.size(), RE2::UNANCHORED, &whole, 1)) return false;
+      const size_t b = static_cast<size_t>(whole.data() - t.data());
+      return groups.groups(t, b, b + whole.size(), g, 2);
+    };
+    if (committee_word_.empty()) {
+      if (partial_match(t, *committee_, *committee_groups_, g, 2)) pq.committee = std::string(g[1].data(), g[1].size()) + "et";
+      else if (partial_match(t, *committee_header_, *committee_header_groups_, g, 2))
+        pq.committee = std::string(g[1].data(), g[1].size());
+    } else if (search_from(*committee_, *committee_groups_, from_run_before(committee_word_))) {
+      pq.committee = std::string(g[1].data(), g[1].size()) + "et";
+    } else if (header_word_dated() &&
+               search_from(*committee_header_, *committee_header_groups_, from_run_before(committee_header_word_))) {
       pq.committee = std::string(g[1].data(), g[1].size());
+    }
   }
   a.parliamentary_question = pq;
 }

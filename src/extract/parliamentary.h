@@ -30,6 +30,9 @@ class ParliamentaryExtractor {
   // The groups of the patterns above that have some, cheaply (core/re.h).
   std::unique_ptr<Latin1Groups> question_groups_, heading_groups_, number_groups_, chamber_groups_, series_groups_,
       committee_groups_, committee_header_groups_;
+  // A word every match of committee_ (committee_header_) holds, after nothing but letters, '-',
+  // ',' and white space (and the prefix); empty: not known, search the whole text.
+  std::string committee_word_, committee_header_word_;
 };
 
 }  // namespace sagsindeks

@@ -4,6 +4,7 @@
 #include "extract/signatories.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "core/lexicon.h"
 #include "core/re.h"
@@ -18,6 +19,7 @@ struct Line {
 };
 std::vector<Line> lines_of(const std::string& t) {
   std::vector<Line> out;
+  out.reserve(t.size() / 32 + 8);  // a line every 32 bytes or more, mostly: no regrowth
   size_t pos = 0;
   while (pos <= t.size()) {
     size_t nl = t.find('\n', pos);
@@ -58,6 +60,13 @@ Result<std::shared_ptr<const SignatoryExtractor>> SignatoryExtractor::create(con
   for (auto* re : {&x->closing_, &x->closing_scan_, &x->name_line_, &x->byline_})
     if (!(*re)->ok()) return Error{"lexicon", lexdir + "/hilsner.txt, byline.txt or titler.tsv: signatory pattern does not compile: " + (*re)->error()};
   x->name_line_groups_ = std::make_unique<Latin1Groups>(*x->name_line_);
+  for (int c = 0; c < 256; ++c) x->name_line_opens_[c] = c >= 0x80 || (c >= 'A' && c <= 'Z');
+  for (const auto& [title, role] : x->titles_)
+    if (role == "mayor" && !title.empty()) {
+      const unsigned char c = static_cast<unsigned char>(title[0]);
+      x->name_line_opens_[c] = true;
+      if (c < 0x80) x->name_line_opens_[std::tolower(c)] = x->name_line_opens_[std::toupper(c)] = true;
+    }
   x->closing_start_ = "(?i)(?:" + alt + ")";
   auto own = StartFinder::create(x->start_patterns());
   if (!own.ok()) return own.error();
@@ -97,16 +106,15 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a, const Starts& sta
   auto lines = lines_of(t);
   auto take = [&](const Line& ln, size_t li, const char* rule) -> bool {
     // "Karen Hækkerup/ Lone Larsen": every part of a line split on "/".
-    std::vector<std::pair<size_t, size_t>> parts;
-    size_t p = 0;
-    while (p <= ln.s.size()) {
-      size_t q = ln.s.find('/', p);
-      if (q == std::string::npos) q = ln.s.size();
-      parts.push_back({p, q});
-      p = q + 1;
-    }
     bool any = false;
-    for (auto [pb, pe] : parts) {
+    for (size_t pb = 0, pe; pb <= ln.s.size(); pb = pe + 1) {
+      pe = ln.s.find('/', pb);
+      if (pe == std::string::npos) pe = ln.s.size();
+      // A name line opens, after spaces, with a capital or a mayor's title (either case), and
+      // a byte above ASCII may be either: a part that opens otherwise is not squashed and
+      // matched (most lines of a signature block: addresses, phone numbers, e-mail).
+      const size_t first = ln.s.find_first_not_of(" \n\t\r", pb);
+      if (first >= pe || !name_line_opens_[static_cast<unsigned char>(ln.s[first])]) continue;
       std::string part = text::squash_spaces(ln.s.substr(pb, pe - pb));
       size_t lead = ln.s.find(part, pb);
       // "Liv Holm Andersenformand": a title glued to the name by a lost line break.
@@ -174,11 +182,22 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a, const Starts& sta
   }
   // "Karen Ellemann\n/\nRikke Hvid Danielsen", "Karsten Lauritzen\n/ Claus F. Houmann": a
   // minister and an official, with or without a closing formula.
-  for (size_t j = 0; j + 1 < lines.size(); ++j) {
-    // Only a line that starts with "/" (after spaces) can join two signers.
-    std::string_view raw = lines[j + 1].s;
-    size_t first = raw.find_first_not_of(' ');
-    if (first == std::string_view::npos || raw[first] != '/') continue;
+  // Only a line that starts with "/" (after spaces) can join two signers: the lines are found
+  // from the text's slashes (memchr), not by a look at every line.
+  size_t li = 0;
+  for (size_t q = t.find('/'); q != std::string::npos; q = t.find('/', q + 1)) {
+    while (li < lines.size() && lines[li].e <= q) ++li;
+    if (li == lines.size()) break;
+    const size_t line_end = lines[li].e;
+    std::string_view raw = lines[li].s;
+    const size_t first = raw.find_first_not_of(' ');
+    const bool opens = lines[li].b + first == q;
+    if (!opens || li == 0) {
+      q = line_end;  // the line's later slashes do not open it
+      continue;
+    }
+    const size_t j = li - 1;
+    q = line_end;
     std::string next = text::squash_spaces(raw);
     if (next == "/" && j + 2 < lines.size()) {
       Line a_line = lines[j], b_line = lines[j + 2];
@@ -193,7 +212,7 @@ void SignatoryExtractor::run(const Document& doc, Analysis& a, const Starts& sta
   // A byline in the first lines: "Af Finn Gunst, Fuglsang Allé 116".
   for (size_t j = 0; j < lines.size() && j < 3; ++j) {
     re2::StringPiece name;
-    if (RE2::FullMatch(re2::StringPiece(lines[j].s.data(), lines[j].s.size()), *byline_, &name)) {
+    if (full_match_dfa_first(re2::StringPiece(lines[j].s.data(), lines[j].s.size()), *byline_, &name)) {
       std::string n = clean_name(std::string(name.data(), name.size()));
       if (names_->plausible(n) &&
           std::none_of(a.signatories.begin(), a.signatories.end(), [&](const Signatory& s) { return s.name == n; })) {

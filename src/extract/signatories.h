@@ -1,5 +1,6 @@
 // Signatories: the names in the signature block, with the role the block gives them.
 #pragma once
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ class SignatoryExtractor {
   std::vector<std::pair<std::string, std::string>> titles_;  // (title word, role)
   std::unique_ptr<RE2> closing_, closing_scan_, name_line_, byline_;
   std::unique_ptr<Latin1Groups> name_line_groups_;  // name_line_'s groups, cheaply (core/re.h)
+  // The bytes a line matching name_line_ can open with (after spaces): a capital, a byte of a
+  // multi-byte character, or a mayor's title's first letter in either case.
+  std::array<bool, 256> name_line_opens_{};
   std::string closing_start_;  // the closing formulas alone: where closing_scan_ can start
   std::string role_of(std::string_view line) const;
   std::string leading_title_role(std::string_view line) const;
