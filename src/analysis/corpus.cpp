@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -36,7 +37,9 @@ InputList collect_inputs(const std::vector<std::string>& paths) {
         if (it->is_regular_file(e2) && it->path().filename().string()[0] != '.') found.push_back(it->path().string());
       }
       std::sort(found.begin(), found.end());
-      out.files.insert(out.files.end(), found.begin(), found.end());
+      // Moved, not copied: a copy held every path of a large folder twice (~20 MB at 200 000).
+      if (out.files.empty()) out.files = std::move(found);
+      else out.files.insert(out.files.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
     } else {
       out.files.push_back(p);
     }
