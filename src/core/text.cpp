@@ -50,7 +50,7 @@ std::string lower(std::string_view s) {
   // ASCII and Latin-1 (U+0000-U+00FF: all of Danish) need no ICU string round trip and no
   // Locale: their lower case is the simple per-character one, of the same length (A-Z and
   // U+00C0-U+00DE but ×; ß, µ, ÿ, ª, º stay), done here in one pass over a copy, eight ASCII
-  // bytes at a time (a capital's lane gets 0x20). Anything else (another character, an invalid
+  // bytes at a time (a capital's lane gets 0x20), Latin-1 by u_tolower's table (latin1()). Anything else (another character, an invalid
   // byte) goes to ICU's full lower-casing.
   std::string out(s);
   auto* b = reinterpret_cast<uint8_t*>(out.data());
@@ -72,7 +72,12 @@ std::string lower(std::string_view s) {
       continue;
     }
     if ((c == 0xC2 || c == 0xC3) && i + 1 < n && (b[i + 1] & 0xC0) == 0x80) {
-      if (c == 0xC3 && b[i + 1] <= 0x9E && b[i + 1] != 0x97) b[i + 1] = static_cast<uint8_t>(b[i + 1] + 0x20);
+      // U+0080-U+00FF: lower case by the table lower_aligned uses (u_tolower; all in Latin-1).
+      const UChar32 cp = ((c & 0x1F) << 6) | (b[i + 1] & 0x3F), l = latin1().lower[static_cast<size_t>(cp)];
+      if (l != cp && U8_LENGTH(l) == 2) {
+        size_t k = i;
+        U8_APPEND_UNSAFE(b, k, l);
+      }
       i += 2;
       continue;
     }

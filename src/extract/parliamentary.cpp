@@ -31,14 +31,19 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   x->chamber_ = make_re("(?:" + alt["chamber"] + ")[- ]*" + q + "?[ ]*(?i:nr\\.?[ ]*)?(S[ ]?\\d+)");
   x->series_ = make_re("(?:^|[^\\pL])" + series + "(?:[^\\pL\\pN]|$)");
   x->marker_ = make_re("(?:" + alt["marker"] + ")");
-  x->committee_ = make_re("(?:" + alt["committee_prefix"] + ")\\s+((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*udvalg)(?:s|et)?");
+  // The word both committee patterns end in ("Folketingets Sundhedsudvalg", a header line
+  // "Sundhedsudvalget 2020-21"), once: run() looks for it before searching with them.
+  const std::string committee = "udvalg", committee_header = committee.substr(1) + "et";
+  x->committee_ = make_re("(?:" + alt["committee_prefix"] + ")\\s+((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*" +
+                          committee + ")(?:s|et)?");
   // The literal each committee pattern must hold, where its prefixes are plain words (run()).
   bool plain_prefix = true;
   for (const auto& r : *rows)
     if (r.fields[0] == "committee_prefix")
       for (char c : r.fields[1]) plain_prefix = plain_prefix && (static_cast<unsigned char>(c) >= 0x80 || std::isalpha(static_cast<unsigned char>(c)));
-  if (plain_prefix) x->committee_word_ = "udvalg", x->committee_header_word_ = "dvalget";
-  x->committee_header_ = make_re("(?m)^((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*[Uu]dvalget)\\s+\\d{4}-\\d{2}");
+  if (plain_prefix) x->committee_word_ = committee, x->committee_header_word_ = committee_header;
+  x->committee_header_ = make_re("(?m)^((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*(?i:" +
+                                 committee.substr(0, 1) + ")" + committee_header + ")\\s+\\d{4}-\\d{2}");
   for (auto* re : {&x->any_question_, &x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_, &x->committee_, &x->committee_header_})
     if (!(*re)->ok())
       return Error{"lexicon", lexdir + "/folketing.tsv: parliamentary pattern does not compile: " + (*re)->error()};
