@@ -618,6 +618,12 @@ struct PostingsWriter::Impl {
             encode(fresh, blob, blob.size(), last_doc);
             row_entries = kept + fresh.size();
           } else {
+            // A new entry goes before the row's last (a document indexed again keeps its id): the
+            // old entries are merged with the new, those collected above, or every one of them
+            // when none was dropped (then all are current and none was collected yet).
+            if (!dropped)
+              ok = decode(old_data, old_bytes, [&](uint32_t doc, uint32_t tt, uint32_t tx) { merged.push_back({doc, tt, tx}); });
+            if (!ok) return SQLITE_CORRUPT;
             size_t mid = merged.size();
             merged.insert(merged.end(), fresh.begin(), fresh.end());
             std::inplace_merge(merged.begin(), merged.begin() + static_cast<long>(mid), merged.end(), by_id);

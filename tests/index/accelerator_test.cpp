@@ -330,6 +330,24 @@ TEST(Accelerator, IncrementalIngestStaysExact) {
   compare_all(db, words, "third");
 }
 
+// A changed document keeps its id, so a word new to it may come before documents already in
+// that word's postings row: the row takes it in between and keeps them (a new entry was once
+// appended only after the row's last, and the row was rewritten with the new entry alone).
+TEST(Accelerator, Issue5_ChangedDocumentKeepsTheLaterDocumentsOfItsNewWord) {
+  TempDir t;
+  std::string docs = t / "docs", db = t / "a.db";
+  write_file(docs + "/a.txt", "Kære borgmester\n\nVi skriver om vejene i kommunen.\n");
+  write_file(docs + "/b.txt", "Kære borgmester\n\nDispensation for skolerne ansøges hermed.\n");
+  ingest(db, {docs});
+  write_file(docs + "/a.txt", "Kære borgmester\n\nVi skriver om vejene og skolerne i kommunen.\n");
+  ingest(db, {docs});
+  Filter f;
+  f.text = "skolerne";
+  EXPECT_TRUE(accelerated(db, f));
+  EXPECT_EQ(open(db, true)->count(f).value(), 2);
+  compare_all(db, {"skolerne", "vejene", "dispensation", "kommune"}, "changed");
+}
+
 // An index of schema 2 (no accelerator) is refused until `check --upgrade`, which builds the
 // accelerator from the stored texts; searches then answer as before.
 TEST(Accelerator, SchemaTwoIsUpgradedByBuildingTheAccelerator) {
