@@ -120,7 +120,7 @@ int cmd_analyze(const std::vector<std::string>& argv) {
   report_problems();  // folders given that cannot be listed: before any record, as they are found
   bool pretty = !a.has("--jsonl") && head.size() == 1;
   bool with_text = a.has("--with-text");
-  std::vector<std::pair<std::string, std::string>> failed;
+  size_t failed = 0;  // a count: a list of the failed paths grew with the number of files
   size_t records = 0, inputs = 0;
   Progress progress("analysed");
   // Records go out in ~64 KiB writes: through std::cout's 8 KiB buffer a 3 KiB record made a
@@ -159,7 +159,7 @@ int cmd_analyze(const std::vector<std::string>& argv) {
         auto write = [&](const FileResult& fr) {
           if (fr.error) {
             std::cerr << (progress.finish(), "") << source_key(fr.source) << ": " << fr.error->message << "\n";
-            failed.push_back({source_key(fr.source), fr.error->code});
+            ++failed;
             status = 2;
           }
           out += fr.rendered;
@@ -177,12 +177,12 @@ int cmd_analyze(const std::vector<std::string>& argv) {
   flush_out();
   std::cout.flush();
   report_problems();  // subfolders that could not be listed, found during the walk
-  if (!failed.empty()) {
+  if (failed) {
     if (records > inputs)  // attachments made more records than there were files
-      std::cerr << "sagsindeks analyze: " << failed.size() << " of " << records << " records (" << inputs
+      std::cerr << "sagsindeks analyze: " << failed << " of " << records << " records (" << inputs
                 << " inputs) failed\n";
     else
-      std::cerr << "sagsindeks analyze: " << failed.size() << " of " << inputs << " inputs failed\n";
+      std::cerr << "sagsindeks analyze: " << failed << " of " << inputs << " inputs failed\n";
   }
   return status;
 }
