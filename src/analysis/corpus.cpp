@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "ingest/formats/sniff.h"
 #include "ingest/reader.h"
