@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <thread>
+#include <utility>
 
 #include "ingest/formats/sniff.h"
 #include "ingest/reader.h"
@@ -17,33 +18,65 @@ namespace sagsindeks {
 
 namespace fs = std::filesystem;
 
-InputList collect_inputs(const std::vector<std::string>& paths) {
-  InputList out;
-  for (const auto& p : paths) {
-    std::error_code ec;
-    if (p != "-" && fs::is_directory(p, ec)) {
-      std::vector<std::string> found;
-      fs::recursive_directory_iterator it(p, fs::directory_options::skip_permission_denied, ec), end;
-      if (ec) {
-        out.problems.push_back({p, Error{"io", "cannot list folder: " + ec.message()}});
-        continue;
-      }
-      for (; it != end; it.increment(ec)) {
-        if (ec) {
-          out.problems.push_back({p, Error{"io", "cannot list folder: " + ec.message()}});
-          break;
-        }
-        std::error_code e2;
-        if (it->is_regular_file(e2) && it->path().filename().string()[0] != '.') found.push_back(it->path().string());
-      }
-      std::sort(found.begin(), found.end());
-      // Moved, not copied: a copy held every path of a large folder twice (~20 MB at 200 000).
-      if (out.files.empty()) out.files = std::move(found);
-      else out.files.insert(out.files.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
-    } else {
-      out.files.push_back(p);
+InputWalker::InputWalker(std::vector<std::string> paths) : roots_(std::move(paths)) {}
+
+void InputWalker::push_folder(const std::string& folder) {
+  Level level;
+  std::error_code ec;
+  // Permission denied is skipped, as recursive_directory_iterator's skip_permission_denied did.
+  fs::directory_iterator it(folder, fs::directory_options::skip_permission_denied, ec), end;
+  for (; !ec && it != end; it.increment(ec)) {
+    // The type from the directory entry (d_type) where the file system gives it: no stat per
+    // file. A symlinked folder is not walked (loops); a symlinked file is read like a file.
+    std::error_code e2;
+    fs::file_type t = it->symlink_status(e2).type();
+    if (t == fs::file_type::directory) {
+      level.entries.push_back(it->path().string() + '/');
+    } else if ((t == fs::file_type::regular || (t == fs::file_type::symlink && it->is_regular_file(e2))) &&
+               it->path().filename().string()[0] != '.') {
+      level.entries.push_back(it->path().string());
     }
   }
+  // The entries listed before an error are still walked: as collect_inputs kept what it had.
+  if (ec) problems_.push_back({folder, Error{"io", "cannot list folder: " + ec.message()}});
+  if (level.entries.empty()) return;
+  // Descending: the walk takes from the back. Whole paths share the folder's prefix, so this is
+  // the order of the names, a subfolder's with its '/'.
+  std::sort(level.entries.begin(), level.entries.end(), std::greater<>());
+  pending_ += level.entries.size();
+  stack_.push_back(std::move(level));
+}
+
+std::optional<std::string> InputWalker::next() {
+  while (true) {
+    if (stack_.empty()) {
+      if (next_root_ == roots_.size()) return std::nullopt;
+      std::string p = std::move(roots_[next_root_++]);
+      std::error_code ec;
+      if (p != "-" && fs::is_directory(p, ec)) {
+        push_folder(p);
+        continue;
+      }
+      return p;  // a file, "-", or a path that does not exist (read_input reports it)
+    }
+    auto& entries = stack_.back().entries;
+    std::string p = std::move(entries.back());
+    entries.pop_back();
+    --pending_;
+    if (entries.empty()) stack_.pop_back();
+    if (p.back() != '/') return p;
+    p.pop_back();
+    push_folder(p);
+  }
+}
+
+std::vector<std::pair<std::string, Error>> InputWalker::take_problems() { return std::exchange(problems_, {}); }
+
+InputList collect_inputs(const std::vector<std::string>& paths) {
+  InputList out;
+  InputWalker walk(paths);
+  while (auto p = walk.next()) out.files.push_back(std::move(*p));
+  out.problems = walk.take_problems();
   return out;
 }
 
@@ -206,13 +239,21 @@ FileResult analyze_file(const std::string& path, const Resources& r, const Analy
 void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, const AnalyzeOptions& o, int jobs,
                      const std::function<void(size_t, FileResult&&)>& sink,
                      const std::function<void(FileResult&)>& in_worker) {
-  auto produce = [&](size_t i) {
-    FileResult fr = analyze_file(paths[i], r, o);
+  size_t k = 0;
+  analyze_ordered([&]() -> std::optional<std::string> { return k < paths.size() ? std::optional(paths[k++]) : std::nullopt; },
+                  r, o, paths.size() <= 1 ? 1 : jobs, sink, in_worker);
+}
+
+void analyze_ordered(const std::function<std::optional<std::string>()>& next, const Resources& r,
+                     const AnalyzeOptions& o, int jobs, const std::function<void(size_t, FileResult&&)>& sink,
+                     const std::function<void(FileResult&)>& in_worker) {
+  auto produce = [&](const std::string& path) {
+    FileResult fr = analyze_file(path, r, o);
     if (in_worker) in_worker(fr);
     return fr;
   };
-  if (jobs <= 1 || paths.size() <= 1) {
-    for (size_t i = 0; i < paths.size(); ++i) sink(i, produce(i));
+  if (jobs <= 1) {
+    for (size_t i = 0; auto p = next(); ++i) sink(i, produce(*p));
     return;
   }
   // No sinking thread: the worker that finishes the next result in order sinks it, then the
@@ -225,6 +266,7 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
   std::condition_variable space_cv;
   std::map<size_t, FileResult> ready;
   size_t next_to_take = 0, next_to_sink = 0;
+  bool drawn_all = false;  // next() said there are no more inputs
   size_t waiting = 0;  // workers asleep on space_cv: notify only then (a futex call otherwise)
   // How far the workers may run ahead of the result holding up the order: always 4 × jobs
   // results; up to 64 × jobs while the queued results hold less than kQueuedBytes. On a loaded
@@ -246,16 +288,23 @@ void analyze_ordered(const std::vector<std::string>& paths, const Resources& r, 
   auto worker = [&] {
     std::unique_lock<std::mutex> lock(mu);
     while (true) {
-      if (next_to_take >= paths.size()) return;
+      if (drawn_all) return;
       if (!room()) {
         ++waiting;
-        space_cv.wait(lock, [&] { return next_to_take >= paths.size() || room(); });
+        space_cv.wait(lock, [&] { return drawn_all || room(); });
         --waiting;
         continue;
       }
+      std::optional<std::string> path = next();
+      if (!path) {
+        drawn_all = true;
+        if (waiting) space_cv.notify_all();
+        return;
+      }
       size_t i = next_to_take++;
       lock.unlock();
-      FileResult fr = produce(i);
+      FileResult fr = produce(*path);
+      path.reset();
       lock.lock();
       if (i != next_to_sink) {
         queued_bytes += bytes_of(fr);

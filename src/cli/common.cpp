@@ -38,12 +38,19 @@ std::shared_ptr<const Resources> load_resources(const Args& a, bool need_model) 
 
 Progress::Progress(const char* what, size_t total) : what_(what), total_(total), tty_(isatty(2) == 1) {}
 
+Progress::Progress(const char* what) : what_(what), total_(0), known_total_(false), tty_(isatty(2) == 1) {}
+
 void Progress::tick(size_t done) {
   if (!tty_) return;
   long now = std::chrono::duration_cast<std::chrono::milliseconds>(
                  std::chrono::steady_clock::now().time_since_epoch()).count();
-  if (now - last_ms_ < 100 && done != total_) return;
+  if (now - last_ms_ < 100 && (!known_total_ || done != total_)) return;
   last_ms_ = now;
+  if (!known_total_) {
+    std::fprintf(stderr, "\r%s %zu", what_, done);
+    std::fflush(stderr);
+    return;
+  }
   std::fprintf(stderr, "\r%s %zu/%zu (%zu%%)", what_, done, total_, total_ ? done * 100 / total_ : 100);
   std::fflush(stderr);
 }

@@ -21,12 +21,14 @@ std::shared_ptr<const Resources> load_resources(const Args& a, bool need_model =
 class Progress {
  public:
   Progress(const char* what, size_t total);
+  explicit Progress(const char* what);  // the total is not known: counts only
   void tick(size_t done);
   void finish();
 
  private:
   const char* what_;
   size_t total_;
+  bool known_total_ = true;
   bool tty_;
   long last_ms_ = 0;
 };

@@ -23,18 +23,29 @@ Result<std::shared_ptr<Speller>> Speller::open(const std::string& dictionary) {
 
 Speller::~Speller() = default;
 
+namespace {
+// The per-thread cache and the speller it answers for.
+struct ThreadCache {
+  std::unordered_map<std::string, bool> forms;
+  uint64_t id = 0;
+};
+thread_local ThreadCache local;
+}  // namespace
+
 bool Speller::correct(const std::string& w) const {
+  if (w.size() > kMaxCachedBytes) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return hs_->spell(w);
+  }
   // A cache per thread in front of the shared one: the same word forms recur in every letter, and
   // taking the shared lock for each of them made the analysing threads wait on one another
   // (futex calls, +0.5 s of system time on 20 000 letters at -j 2). Keyed by the speller's id, so
   // a thread never answers from another dictionary's words.
-  thread_local std::unordered_map<std::string, bool> local;
-  thread_local uint64_t local_id = 0;
-  if (local_id != id_) {
-    local.clear();
-    local_id = id_;
+  if (local.id != id_) {
+    local.forms.clear();
+    local.id = id_;
   }
-  if (auto it = local.find(w); it != local.end()) return it->second;
+  if (auto it = local.forms.find(w); it != local.forms.end()) return it->second;
   bool ok;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -43,13 +54,20 @@ bool Speller::correct(const std::string& w) const {
       ok = it->second;
     } else {
       ok = hs_->spell(w);
-      if (cache_.size() > 200000) cache_.clear();  // bound memory on hostile input
+      // Emptied, not trimmed: the recurring forms come back within a letter or two, and a
+      // clear is cheaper than keeping an eviction order.
+      if (cache_.size() >= kSharedCacheCap) cache_ = {};
       cache_.emplace(w, ok);
     }
   }
-  if (local.size() > 200000) local.clear();
-  local.emplace(w, ok);
+  if (local.forms.size() >= kThreadCacheCap) local.forms = {};  // `= {}` frees the buckets too
+  local.forms.emplace(w, ok);
   return ok;
+}
+
+Speller::CacheSizes Speller::cache_sizes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {cache_.size(), local.id == id_ ? local.forms.size() : 0};
 }
 
 }  // namespace sagsindeks

@@ -5,10 +5,14 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "analysis/corpus.h"
+#include "core/spell.h"
 #include "../common/test_util.h"
 #include "ingest/encoding.h"
 #include "ingest/reader.h"
@@ -355,4 +359,107 @@ TEST(Limits, DeadlinesNest) {
   EXPECT_FALSE(deadline_expired());
   ScopedDeadline none(0);
   EXPECT_FALSE(deadline_expired());
+}
+
+// Issue 5 (memory independent of the number of files): the folders are walked as the analysis
+// goes. The walk yields what sorting every path yielded (the order of records is part of the
+// output), "a-c" before "a/..." included, while holding only the entries of the folders on its
+// current path.
+TEST(Limits, Issue5_WalkerYieldsTheSortedOrderHoldingOnlyTheFoldersOnItsPath) {
+  TempDir d;
+  fs::path root = d / "root";
+  const int folders = 8, per_folder = 25;
+  for (int f = 0; f < folders; ++f) {
+    fs::create_directories(root / ("d" + std::to_string(f)));
+    for (int i = 0; i < per_folder; ++i) test::write_file(root / ("d" + std::to_string(f)) / (std::to_string(i) + ".txt"), "x");
+  }
+  for (const char* dir : {"a/b", "a.b", ".h", "a b"}) fs::create_directories(root / dir);
+  for (const char* file : {"a/b/x.txt", "a/y.txt", "a-c", "a.b/c", "a.b.txt", ".hidden", ".h/v", "a b/z", "a!", "æ"})
+    test::write_file(root / file, "x");
+  fs::create_directory_symlink(root / "a", root / "link");  // not walked
+  fs::create_symlink(root / "a/y.txt", root / "a0");        // a file
+  // The reference: every path listed, then sorted (collect_inputs before issue 5).
+  std::vector<std::string> expected;
+  for (fs::recursive_directory_iterator it(root), end; it != end; ++it)
+    if (it->is_regular_file() && it->path().filename().string()[0] != '.') expected.push_back(it->path().string());
+  std::sort(expected.begin(), expected.end());
+  ASSERT_EQ(expected.size(), static_cast<size_t>(folders * per_folder + 10));
+
+  InputWalker walk({root.string()});
+  std::vector<std::string> got;
+  size_t most_pending = 0;
+  while (auto p = walk.next()) {
+    got.push_back(*p);
+    most_pending = std::max(most_pending, walk.pending());
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_TRUE(walk.take_problems().empty());
+  EXPECT_EQ(walk.pending(), 0u);
+  // At most the root's other entries and one subfolder's: not the 210 files.
+  size_t root_entries = std::distance(fs::directory_iterator(root), fs::directory_iterator());
+  EXPECT_LE(most_pending, root_entries - 1 + per_folder);
+  EXPECT_GT(most_pending, 0u);
+
+  // Several inputs: each folder in its own order, files and missing paths as given, in place.
+  std::vector<std::string> inputs = {(root / "d1").string(), (root / "a-c").string(), "missing", (root / "a").string()};
+  InputList listed = collect_inputs(inputs);
+  std::vector<std::string> want;
+  for (const auto& p : expected)
+    if (p.rfind((root / "d1/").string(), 0) == 0) want.push_back(p);
+  want.push_back((root / "a-c").string());
+  want.push_back("missing");
+  want.push_back((root / "a/b/x.txt").string());
+  want.push_back((root / "a/y.txt").string());
+  EXPECT_EQ(listed.files, want);
+  EXPECT_TRUE(listed.problems.empty());
+}
+
+// Issue 5: analyze_ordered draws its inputs only as its window has room, so a walk feeding it
+// is not drained ahead of the analysis (which would hold every path again).
+TEST(Limits, Issue5_OrderedMapDrawsInputsOnlyAsItsWindowHasRoom) {
+  const std::string doc = test::corpus_doc(0);
+  const size_t n = 400;
+  for (int jobs : {1, 2, 3}) {
+    size_t drawn = 0, sunk = 0, most_ahead = 0;
+    std::mutex mu;  // drawn is written under the map's lock, read in the sink
+    analyze_ordered(
+        [&]() -> std::optional<std::string> {
+          std::lock_guard<std::mutex> lock(mu);
+          if (drawn == n) return std::nullopt;
+          ++drawn;
+          most_ahead = std::max(most_ahead, drawn - sunk);
+          return doc;
+        },
+        test::resources(), {}, jobs,
+        [&](size_t i, FileResult&& r) {
+          std::lock_guard<std::mutex> lock(mu);
+          EXPECT_EQ(i, sunk) << jobs;
+          EXPECT_FALSE(r.error) << jobs;
+          ++sunk;
+        });
+    EXPECT_EQ(sunk, n) << jobs;
+    // 64 results per thread may wait while they are small, and each thread holds one it analyses.
+    EXPECT_LE(most_ahead, static_cast<size_t>(jobs) * 65) << jobs;
+  }
+}
+
+// Issue 5: the spelling caches are emptied at their caps, so a run meeting many distinct words
+// (hostile input; long runs) does not grow; answers stay the dictionary's.
+TEST(Limits, Issue5_SpellerCachesStayAtTheirCaps) {
+  const Speller& sp = *test::resources().speller;
+  const bool kommune = sp.correct("kommune"), nonsense = sp.correct("qzxkommunevq");
+  EXPECT_TRUE(kommune);
+  EXPECT_FALSE(nonsense);
+  size_t most_shared = 0, most_local = 0;
+  for (size_t i = 0; i < Speller::kSharedCacheCap + 1000; ++i) {
+    sp.correct("qz" + std::to_string(i) + "vx");
+    auto s = sp.cache_sizes();
+    most_shared = std::max(most_shared, s.shared);
+    most_local = std::max(most_local, s.this_thread);
+  }
+  EXPECT_EQ(most_shared, Speller::kSharedCacheCap);
+  EXPECT_EQ(most_local, Speller::kThreadCacheCap);
+  sp.correct(std::string(Speller::kMaxCachedBytes + 1, 'a'));  // not cached
+  EXPECT_EQ(sp.correct("kommune"), kommune);
+  EXPECT_EQ(sp.correct("qzxkommunevq"), nonsense);
 }
