@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
+#include <cctype>
 #include <iomanip>
 #include <sstream>
 
@@ -37,6 +39,27 @@ int32_t upper_letter(std::string_view pat) {
     if (text::is_upper(c)) return c;
   }
   return -1;
+}
+
+// The text a cue matches when its pattern is a plain literal: no metacharacter but a backslash
+// before ASCII punctuation ("alm\. del" is "alm. del"); otherwise, or for an empty or
+// multi-line cue, "". Conservative: any other escape (\s, \d, \pL, \b, ...) makes it a pattern.
+std::string literal_text(std::string_view pat) {
+  std::string lit;
+  for (size_t i = 0; i < pat.size(); ++i) {
+    const char c = pat[i];
+    if (c == '\\') {
+      if (i + 1 >= pat.size()) return {};
+      const auto e = static_cast<unsigned char>(pat[++i]);
+      if (e >= 0x80 || !std::ispunct(e)) return {};
+      lit += static_cast<char>(e);
+    } else if (std::strchr(".^$|?*+()[]{}", c) != nullptr || c == '\n' || c == '\r') {
+      return {};
+    } else {
+      lit += c;
+    }
+  }
+  return lit;
 }
 
 // Structural features computed from the analysis, not from phrases.
@@ -89,6 +112,7 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
         rest.find("\\z") != std::string::npos || rest.find("\\C") != std::string::npos)
       c->line_local_ = false;
     c->cues_.push_back(std::move(re));
+    c->literal_.push_back(literal_text(r.fields[1]));
     if (!idx.count(r.fields[0])) {
       idx[r.fields[0]] = c->names_.size();
       c->names_.push_back(r.fields[0]);
@@ -228,6 +252,23 @@ std::vector<double> TypeClassifier::probabilities(const TypeModel& m, const Feat
 }
 
 bool TypeClassifier::first_match(size_t k, std::string_view low, size_t from, size_t limit, size_t& at, size_t& len) const {
+  if (const std::string& lit = literal_[k]; !lit.empty()) {
+    // match_at_word_start for a literal: its first occurrence in [from, limit) with no letter
+    // before it.
+    while (from < limit) {
+      const size_t p = low.find(lit, from);
+      if (p == std::string_view::npos || p + lit.size() > limit) return false;
+      size_t before = p;
+      if (p == 0 || !text::is_letter(text::prev_cp(low, before))) {
+        at = p;
+        len = lit.size();
+        return true;
+      }
+      from = p;
+      text::next_cp(low, from);
+    }
+    return false;
+  }
   re2::StringPiece m;
   if (!match_at_word_start(*cues_[k], low, from, limit, m)) return false;
   at = static_cast<size_t>(m.data() - low.data());

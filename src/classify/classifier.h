@@ -90,6 +90,12 @@ class TypeClassifier {
   // Each cue as written (its word start checked in code, so RE2 can skip ahead on its literal
   // prefix): used only to quote the evidence.
   std::vector<std::unique_ptr<RE2>> cues_;
+  // Per cue: its text when the pattern is a plain literal (most cues: "statsforvaltningen",
+  // "stillet efter ønske fra"), else empty. first_match finds a literal with string_view::find
+  // (memchr and a compare) instead of RE2's forward and reverse DFA passes (~2 us a call, a
+  // twentieth of the run); the same match, as a literal's leftmost match is its first occurrence
+  // and the text is valid UTF-8 (a multi-byte literal cannot be found inside another character).
+  std::vector<std::string> literal_;
   // All cues behind a word-start guard, on the lower-cased text: which of them occur, in one pass
   // (two entries per cue, one per form of the guard: create).
   std::unique_ptr<RE2::Set> set_;
