@@ -163,14 +163,30 @@ bool is_letter_at(std::string_view s, size_t off) {
 
 namespace {
 inline bool is_lead(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
+
+// The characters that begin in p[0, 8 * words): bytes that are no continuation byte (10xxxxxx),
+// counted eight at a time. A continuation byte has bit 7 set and bit 6 clear; shifting the word
+// left by one puts each byte's bit 6 under its bit 7. Lane counts stay below 256 for up to 31
+// words, and are added up by one multiplication. Cost: about six instructions per eight bytes
+// (the byte loop took two to three a byte).
+inline uint32_t leads_in_words(const char* p, size_t words) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x80 * kOnes;
+  uint64_t cont = 0;
+  for (size_t k = 0; k < words; ++k) {
+    uint64_t w;
+    std::memcpy(&w, p + 8 * k, 8);
+    cont += (w & ~(w << 1) & kHigh) >> 7;
+  }
+  return static_cast<uint32_t>(8 * words - ((cont * kOnes) >> 56));
+}
 }  // namespace
 
 CodePointIndex::CodePointIndex(std::string_view s) : text_(s), cp_before_block_(s.size() / kStep + 1, 0) {
+  static_assert(kStep % 8 == 0 && kStep / 8 < 32);
   uint32_t cp = 0;
   for (size_t k = 0; k + 1 < cp_before_block_.size(); ++k) {
     cp_before_block_[k] = cp;
-    const char* p = s.data() + k * kStep;
-    for (uint32_t j = 0; j < kStep; ++j) cp += is_lead(p[j]);
+    cp += leads_in_words(s.data() + k * kStep, kStep / 8);
   }
   cp_before_block_.back() = cp;
 }
@@ -181,7 +197,10 @@ uint32_t CodePointIndex::operator()(uint32_t b) const {
   }
   size_t k = b / kStep;
   uint32_t cp = cp_before_block_[k];
-  for (size_t j = k * kStep; j < b; ++j) cp += is_lead(text_[j]);
+  size_t j = k * kStep;
+  const size_t words = (b - j) / 8;
+  cp += leads_in_words(text_.data() + j, words);
+  for (j += 8 * words; j < b; ++j) cp += is_lead(text_[j]);
   if (b < text_.size() && !is_lead(text_[b]) && cp > 0) --cp;  // inside a character: that character
   return cp;
 }

@@ -159,6 +159,26 @@ TEST(Normalize, ExpiredDeadlineStopsEarly) {
 }
 
 namespace sagsindeks {
+// CodePointIndex counts eight bytes at a time: every offset of texts of mixed 1-4 byte characters
+// around the 64-byte checkpoints maps as a byte-by-byte count does (an offset inside a character
+// to that character).
+TEST(Text, CodePointIndexMatchesAByteCount) {
+  const char* pieces[] = {"a", "\xC3\xA6", "\xE2\x82\xAC", "\xF0\x9F\x98\x80", " ", "\xC3\xB8k"};
+  for (size_t len : {0u, 1u, 7u, 8u, 63u, 64u, 65u, 127u, 200u, 515u}) {
+    std::string t;
+    for (size_t k = 0; t.size() < len; ++k) t += pieces[(k * 7 + len) % 6];
+    text::CodePointIndex cp(t);
+    uint32_t count = 0;
+    for (size_t b = 0; b <= t.size(); ++b) {
+      const bool lead = b < t.size() && (static_cast<unsigned char>(t[b]) & 0xC0) != 0x80;
+      const uint32_t want = b < t.size() && !lead && count > 0 ? count - 1 : count;
+      EXPECT_EQ(cp(static_cast<uint32_t>(b)), want) << len << " " << b;
+      count += lead;
+    }
+    EXPECT_EQ(cp(static_cast<uint32_t>(t.size() + 5)), count);
+  }
+}
+
 // lower_aligned keeps every byte offset: Danish letters lower-case in place; a letter whose lower
 // case has another length (U+0130 İ → i̇) and invalid bytes stay as they are.
 TEST(Text, LowerAlignedKeepsOffsets) {
