@@ -2,6 +2,7 @@
 #pragma once
 #include <algorithm>
 #include <cstdint>
+#include <bit>
 #include <cstring>
 #include <string>
 #include <string_view>
@@ -26,6 +27,18 @@ inline bool eight_ascii(const void* p) {
   uint64_t w;
   std::memcpy(&w, p, 8);
   return (w & 0x8080808080808080ull) == 0;
+}
+// How many of the eight bytes at p are ASCII before the first that is not (8: all of them).
+// Decoders skip that many before decoding a character: a Danish letter has a non-ASCII byte in
+// most eight-byte windows, and testing the window again one character later cost a window test
+// and a decode per ASCII byte.
+inline size_t ascii_prefix8(const void* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  const uint64_t high = w & 0x8080808080808080ull;
+  if (high == 0) return 8;
+  if constexpr (std::endian::native == std::endian::little) return static_cast<size_t>(std::countr_zero(high)) / 8;
+  return static_cast<size_t>(std::countl_zero(high)) / 8;
 }
 // Code point at byte offset i (i must be at a boundary); advances i past it. -1 at the end.
 // ASCII inline: every character-level pass calls this once per character.

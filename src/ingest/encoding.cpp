@@ -22,9 +22,10 @@ bool valid_utf8(std::string_view s) {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(s.data());
   int32_t n = static_cast<int32_t>(s.size()), i = 0;
   while (i < n) {
-    if (i + 8 <= n && text::eight_ascii(p + i)) {
-      i += 8;
-      continue;
+    if (i + 8 <= n) {
+      const auto k = static_cast<int32_t>(text::ascii_prefix8(p + i));
+      i += k;
+      if (k == 8) continue;
     }
     UChar32 c;
     U8_NEXT(p, i, n, c);
@@ -130,9 +131,10 @@ Utf8Scan scan_utf8(std::string_view s) {
     if (len == 0) len = std::min<size_t>(s.size() - base, size_t{1} << 30);
     int32_t i = 0, n = static_cast<int32_t>(len);
     while (i < n) {
-      if (i + 8 <= n && text::eight_ascii(p + base + i)) {  // nearly all of a Danish letter
-        i += 8;
-        continue;
+      if (i + 8 <= n) {  // ASCII, nearly all of a Danish letter, skipped up to its next other byte
+        const auto k = static_cast<int32_t>(text::ascii_prefix8(p + base + i));
+        i += k;
+        if (k == 8) continue;
       }
       int32_t start = i;
       UChar32 c;
