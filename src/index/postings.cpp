@@ -154,6 +154,29 @@ class StringIds {
   size_t mask_ = 0;
 };
 
+// Strings end to end in one buffer: a document's distinct terms in prepare_terms, one append
+// each instead of a std::string (a heap block past 15 bytes) per term.
+class FlatStrings {
+ public:
+  void clear() {
+    bytes_.clear();
+    ends_.clear();
+  }
+  void add(std::string_view s) {
+    bytes_.append(s);
+    ends_.push_back(static_cast<uint32_t>(bytes_.size()));
+  }
+  size_t size() const { return ends_.size(); }
+  std::string_view operator[](size_t i) const {
+    uint32_t b = i ? ends_[i - 1] : 0;
+    return std::string_view(bytes_.data() + b, ends_[i] - b);
+  }
+
+ private:
+  std::string bytes_;
+  std::vector<uint32_t> ends_;
+};
+
 bool iso_date(const std::string& s, uint32_t& out) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   uint32_t v = 0;
@@ -181,7 +204,7 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
   thread_local StringIds by_text_terms, by_text_surfaces;
   thread_local std::vector<uint32_t> mark, slot, surface_mark;
   thread_local uint32_t stamp = 0;
-  thread_local std::vector<std::string> names, surface_names;
+  thread_local FlatStrings names, surface_names;
   thread_local std::vector<std::pair<uint32_t, uint32_t>> counts;  // title, text
   thread_local std::string tapes[2];
   uint32_t len = 0;
@@ -215,25 +238,25 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
           if (k.colocated) {
             if (surface_mark[id] != stamp) {
               surface_mark[id] = stamp;
-              surface_names.emplace_back(k.text);
+              surface_names.add(k.text);
             }
             return 0;
           }
           if (mark[id] != stamp) {
             mark[id] = stamp;
             slot[id] = static_cast<uint32_t>(names.size());
-            names.emplace_back(k.text);
+            names.add(k.text);
             added = true;
           }
           i = slot[id];
         } else {
           if (k.colocated) {
             by_text_surfaces.insert(k.text, added);
-            if (added) surface_names.emplace_back(k.text);
+            if (added) surface_names.add(k.text);
             return 0;
           }
           i = by_text_terms.insert(k.text, added);
-          if (added) names.emplace_back(k.text);
+          if (added) names.add(k.text);
         }
         ++len;
         if (added) counts.emplace_back(0, 0);
@@ -257,15 +280,16 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
   varint::put(out, len);
   varint::put(out, static_cast<uint32_t>(names.size()));
   for (uint32_t i = 0; i < names.size(); ++i) {
-    varint::put(out, static_cast<uint32_t>(names[i].size()));
-    out += names[i];
+    std::string_view name = names[i];
+    varint::put(out, static_cast<uint32_t>(name.size()));
+    out += name;
     varint::put(out, counts[i].first);
     varint::put(out, counts[i].second);
   }
   varint::put(out, static_cast<uint32_t>(surface_names.size()));
-  for (const auto& sname : surface_names) {
-    varint::put(out, static_cast<uint32_t>(sname.size()));
-    out += sname;
+  for (size_t i = 0; i < surface_names.size(); ++i) {
+    varint::put(out, static_cast<uint32_t>(surface_names[i].size()));
+    out += surface_names[i];
   }
   return out;
 }

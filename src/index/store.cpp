@@ -877,7 +877,12 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   // whatever its size (FTS5 flushes a segment, the accelerator rewrites the last row of every
   // term the batch touched), so on a loaded machine a bound of 1 s made 2-3x the commits of
   // 1000 documents and ~30 % more index-writing CPU (bench_index, scale-2000, -j 1).
-  constexpr auto kMaxBatchTime = std::chrono::seconds(5);
+  // SAGSINDEKS_MAX_BATCH_SECONDS: a build for instruction counts under valgrind (~50x slower,
+  // where 5 s is ~100 letters) sets it high, so that its batches are those of a native run.
+#ifndef SAGSINDEKS_MAX_BATCH_SECONDS
+#define SAGSINDEKS_MAX_BATCH_SECONDS 5
+#endif
+  constexpr auto kMaxBatchTime = std::chrono::seconds(SAGSINDEKS_MAX_BATCH_SECONDS);
 
   std::optional<Error> fatal;
   bool in_tx = false;
