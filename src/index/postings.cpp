@@ -167,6 +167,7 @@ class FlatStrings {
     ends_.push_back(static_cast<uint32_t>(bytes_.size()));
   }
   size_t size() const { return ends_.size(); }
+  size_t byte_size() const { return bytes_.size(); }
   std::string_view operator[](size_t i) const {
     uint32_t b = i ? ends_[i - 1] : 0;
     return std::string_view(bytes_.data() + b, ends_[i] - b);
@@ -270,27 +271,36 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
   uint32_t epoch = tok.term_epoch();
   run(true);
   if (tok.term_epoch() != epoch) run(false);
+  // Written through a pointer into room for the longest coding (5 bytes a varint), then cut to
+  // length: one allocation, no append (a call into libstdc++ and a capacity check) per varint.
   std::string out;
-  out.reserve(tapes[0].size() + tapes[1].size() + names.size() * 10 + 32);
+  out.resize(tapes[0].size() + tapes[1].size() + names.byte_size() + surface_names.byte_size() +
+             names.size() * 15 + surface_names.size() * 5 + 32);
+  char* p = out.data();
+  auto put = [&p](std::string_view bytes) {
+    std::memcpy(p, bytes.data(), bytes.size());
+    p += bytes.size();
+  };
   // The tapes first (FTS5's tokens, see TokenReplay), then the accelerator's terms.
   for (const auto& tape : tapes) {
-    varint::put(out, static_cast<uint32_t>(tape.size()));
-    out += tape;
+    p = varint::put(p, static_cast<uint32_t>(tape.size()));
+    put(tape);
   }
-  varint::put(out, len);
-  varint::put(out, static_cast<uint32_t>(names.size()));
+  p = varint::put(p, len);
+  p = varint::put(p, static_cast<uint32_t>(names.size()));
   for (uint32_t i = 0; i < names.size(); ++i) {
     std::string_view name = names[i];
-    varint::put(out, static_cast<uint32_t>(name.size()));
-    out += name;
-    varint::put(out, counts[i].first);
-    varint::put(out, counts[i].second);
+    p = varint::put(p, static_cast<uint32_t>(name.size()));
+    put(name);
+    p = varint::put(p, counts[i].first);
+    p = varint::put(p, counts[i].second);
   }
-  varint::put(out, static_cast<uint32_t>(surface_names.size()));
+  p = varint::put(p, static_cast<uint32_t>(surface_names.size()));
   for (size_t i = 0; i < surface_names.size(); ++i) {
-    varint::put(out, static_cast<uint32_t>(surface_names[i].size()));
-    out += surface_names[i];
+    p = varint::put(p, static_cast<uint32_t>(surface_names[i].size()));
+    put(surface_names[i]);
   }
+  out.resize(static_cast<size_t>(p - out.data()));
   return out;
 }
 
