@@ -13,6 +13,7 @@
 
 #include "index/store.h"
 #include "index/tokenizer.h"
+#include "index/hash.h"
 #include "index/varint.h"
 
 namespace sagsindeks {
@@ -132,11 +133,7 @@ class StringIds {
   struct Slot {
     uint32_t hash, id;  // id 0: empty, else number + 1
   };
-  static uint32_t hash(std::string_view s) {  // FNV-1a
-    uint32_t h = 2166136261u;
-    for (unsigned char c : s) h = (h ^ c) * 16777619u;
-    return h;
-  }
+  static uint32_t hash(std::string_view s) { return short_hash(s); }
   void grow() {
     size_t n = std::max<size_t>(1024, slots_.size() * 2);
     slots_.assign(n, Slot{0, 0});

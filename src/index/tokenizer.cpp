@@ -1,5 +1,6 @@
 // The Danish FTS5 tokenizer: ICU word breaks over UTF-8, ICU lower-casing, Snowball Danish stems.
 #include "index/tokenizer.h"
+#include "index/hash.h"
 #include "index/varint.h"
 
 #include <libstemmer.h>
@@ -158,11 +159,7 @@ struct DanishTokenizer::Impl {
     texts_index.clear();
     ++epoch;
   }
-  static uint32_t hash(std::string_view s) {  // FNV-1a
-    uint32_t h = 2166136261u;
-    for (unsigned char c : s) h = (h ^ c) * 16777619u;
-    return h;
-  }
+  static uint32_t hash(std::string_view s) { return short_hash(s); }
   // The surface form and stem of a word of letters, or null when the stemmer fails (out of
   // memory): the caller then indexes the surface form.
   const Word* stemmed(std::string_view raw) {
