@@ -218,6 +218,18 @@ constexpr std::array<Wb, 256> make_classes() {
 }
 constexpr std::array<Wb, 256> kClass = make_classes();
 
+// The same bytes as the scan for a run's end sees them: one table load and one test a plain
+// byte (the scan compared each byte's class with space and hard, and the byte with 0xC3).
+enum Run : unsigned char { kPlain, kSpace, kLead, kHard };
+constexpr std::array<Run, 256> make_runs() {
+  std::array<Run, 256> r{};
+  for (int i = 0; i < 256; ++i)
+    r[i] = kClass[i] == Wb::space ? kSpace : kClass[i] == Wb::hard ? kHard : kPlain;
+  r[0xC3] = kLead;
+  return r;
+}
+constexpr std::array<Run, 256> kRun = make_runs();
+
 // The second byte of C3 xx: U+00C0..U+00FF are letters except U+00D7 × and U+00F7 ÷.
 bool latin1_letter(unsigned char second) { return second >= 0x80 && second <= 0xBF && second != 0x97 && second != 0xB7; }
 
@@ -275,15 +287,21 @@ int DanishTokenizer::run(std::string_view text, TokenMode mode, Sink&& sink) {
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
-    while (i < n && kClass[b[i]] == Wb::space) ++i;
+    while (i < n && kRun[b[i]] == kSpace) ++i;
     size_t run = i;
     bool hard = false;
-    while (i < n && kClass[b[i]] != Wb::space) {
-      if (b[i] == 0xC3 && i + 1 < n && latin1_letter(b[i + 1])) {
+    while (i < n) {
+      const Run r = kRun[b[i]];
+      if (r == kPlain) {
+        ++i;
+        continue;
+      }
+      if (r == kSpace) break;
+      if (r == kLead && i + 1 < n && latin1_letter(b[i + 1])) {
         i += 2;
         continue;
       }
-      if (kClass[b[i]] == Wb::hard || b[i] == 0xC3) hard = true;
+      hard = true;  // a hard byte, or 0xC3 not leading a Latin-1 letter
       ++i;
     }
     if (run == i) break;
