@@ -322,10 +322,18 @@ int DanishTokenizer::run(std::string_view text, TokenMode mode, Sink&& sink) {
       Wb prev = c;
       while (k < i) {
         c = kClass[b[k]];
-        if (c == Wb::letter || c == Wb::number) {
-          letter |= c == Wb::letter;
+        if (c == Wb::letter) {
+          // The letters that follow in one tight loop (most of a word): a 0xC3 in a plain run
+          // always leads a Latin-1 letter (the scan above sent any other to ICU).
+          letter = true;
           prev = c;
-          k += b[k] == 0xC3 ? 2 : 1;
+          do k += b[k] == 0xC3 ? 2 : 1;
+          while (k < i && kClass[b[k]] == Wb::letter);
+          continue;
+        }
+        if (c == Wb::number) {
+          prev = c;
+          ++k;
           continue;
         }
         if ((c == Wb::mid_num_let || c == Wb::mid_num) && k + 1 < i) {
