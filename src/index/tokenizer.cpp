@@ -133,6 +133,7 @@ struct DanishTokenizer::Impl {
   struct Word {
     std::string raw, surface, stem;
     uint32_t surface_id = 0, stem_id = 0;  // intern() numbers
+    bool stem_is_surface = false;          // no colocated surface token (compared once, here)
   };
   std::vector<Word> cache;
   FlatIndex words_index;  // over cache, by raw
@@ -173,6 +174,7 @@ struct DanishTokenizer::Impl {
            std::string(reinterpret_cast<const char*>(st), static_cast<size_t>(sb_stemmer_length(stemmer)))};
     w.surface_id = intern(w.surface);
     w.stem_id = w.stem.empty() ? 0 : intern(w.stem);
+    w.stem_is_surface = w.stem == w.surface;
     cache.push_back(std::move(w));
     words_index.add(h, static_cast<uint32_t>(cache.size() - 1), cache.size(), [&](uint32_t k) { return hash(cache[k].raw); });
     return &cache.back();
@@ -259,7 +261,7 @@ int DanishTokenizer::run(std::string_view text, TokenMode mode, Sink&& sink) {
     const std::string& surface = w->surface;
     std::string_view stem = w->stem;
     int rc = sink(Token{stem, start, end, false, w->stem_id});
-    if (rc || mode != TokenMode::document || stem == surface) return rc;
+    if (rc || mode != TokenMode::document || w->stem_is_surface) return rc;
     return sink(Token{surface, start, end, true, w->surface_id});
   };
   // ICU over text[from, to): the reference, and the path for anything but plain Latin-1 text.
