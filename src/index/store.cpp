@@ -841,6 +841,10 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
            "mtime_ns = ?4, type = ?5, confidence = ?6, document_date = ?7, title = ?8, record = ?9, text = ?10, "
            "error_code = ?11, error_message = ?12, lexicon_version = ?13, ingested_at = ?14, file_id = ?15, "
            "part = ?16 RETURNING id");
+  Stmt ins_new(db_,
+               "INSERT INTO documents(path, sha256, bytes, mtime_ns, type, confidence, document_date, title, record, "
+               "text, error_code, error_message, lexicon_version, ingested_at, file_id, part) VALUES (?1, ?2, ?3, ?4, "
+               "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
   Stmt touch(db_, "UPDATE documents SET mtime_ns = ?2, bytes = ?3 WHERE id = ?1");
   Stmt del_facts(db_, "DELETE FROM facts WHERE doc = ?");
   Stmt add_fact(db_, "INSERT INTO facts(doc, kind, value, code, key) VALUES (?, ?, ?, ?, ?)");
@@ -861,7 +865,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   Stmt fts_del(db_, "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
   Stmt old_row(db_, "SELECT title, text FROM documents WHERE id = ?");
   Stmt part_ids(db_, "SELECT id FROM documents WHERE file_id = ?");
-  for (Stmt* st : {&ins, &touch, &del_facts, &add_fact, &del_parts, &put_card, &add_card, &fts_add, &fts_del, &old_row, &part_ids})
+  for (Stmt* st : {&ins, &ins_new, &touch, &del_facts, &add_fact, &del_parts, &put_card, &add_card, &fts_add, &fts_del, &old_row, &part_ids})
     if (!st->ok()) return db_error(db_, st->rc(), ipath);
   // The search accelerator follows every document written or deleted here, in the same
   // transactions (its rows are written by flush() before each COMMIT).
@@ -945,35 +949,50 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       }
       old_row.reset();
     }
-    ins.reset();
-    ins.bind(1, source_key(fr.source));
-    ins.bind_opt(2, fr.source.sha256);
-    ins.bind(3, static_cast<int64_t>(fr.error ? (fr.source.bytes ? fr.source.bytes : bytes) : fr.source.bytes));
-    ins.bind(4, mtime);
-    ins.bind(13, lexicon);
-    ins.bind(14, now_utc());
-    if (file_id) ins.bind(15, file_id).bind(16, fr.source.part ? fr.source.part->id : std::string());
-    else ins.bind_null(15).bind_null(16);
-    if (fr.error) {
-      ins.bind_null(5).bind_null(6).bind_null(7).bind_null(8).bind_null(10);
-      ins.bind(9, error_json(fr.source, *fr.error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      ins.bind(11, fr.error->code).bind(12, fr.error->message);
-    } else {
-      const Analysis& a = fr.analysis;
-      ins.bind(5, a.type.label).bind(6, a.type.confidence);
-      ins.bind_opt(7, a.document_date.value_or(""));
-      ins.bind(8, a.title);
-      // The record, rendered by the analysis thread when it could (the ingest hook below).
-      if (!fr.rendered.empty()) ins.bind_static(9, fr.rendered);  // fr.rendered lives until the step below
-      else ins.bind(9, render_json(fr.doc, a, /*with_text=*/false, /*pretty=*/false));
-      ins.bind_static(10, fr.doc.text);  // not copied: fr outlives the step below
-      ins.bind_null(11).bind_null(12);
-      rep.bytes += fr.source.bytes;
+    auto bind_doc = [&](Stmt& st) {
+      st.reset();
+      st.bind(1, source_key(fr.source));
+      st.bind_opt(2, fr.source.sha256);
+      st.bind(3, static_cast<int64_t>(fr.error ? (fr.source.bytes ? fr.source.bytes : bytes) : fr.source.bytes));
+      st.bind(4, mtime);
+      st.bind(13, lexicon);
+      st.bind(14, now_utc());
+      if (file_id) st.bind(15, file_id).bind(16, fr.source.part ? fr.source.part->id : std::string());
+      else st.bind_null(15).bind_null(16);
+      if (fr.error) {
+        st.bind_null(5).bind_null(6).bind_null(7).bind_null(8).bind_null(10);
+        st.bind(9, error_json(fr.source, *fr.error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        st.bind(11, fr.error->code).bind(12, fr.error->message);
+      } else {
+        const Analysis& a = fr.analysis;
+        st.bind(5, a.type.label).bind(6, a.type.confidence);
+        st.bind_opt(7, a.document_date.value_or(""));
+        st.bind(8, a.title);
+        // The record, rendered by the analysis thread when it could (the ingest hook below).
+        if (!fr.rendered.empty()) st.bind_static(9, fr.rendered);  // fr.rendered lives until the step below
+        else st.bind(9, render_json(fr.doc, a, /*with_text=*/false, /*pretty=*/false));
+        st.bind_static(10, fr.doc.text);  // not copied: fr outlives the step below
+        st.bind_null(11).bind_null(12);
+      }
+    };
+    int64_t id = 0;
+    // A path the run did not know is a new row: a plain INSERT, its id the new rowid. The upsert
+    // with RETURNING (which runs the statement to its end into a table of results first) is for
+    // the rows being replaced, and for a path that is there all the same (a part's "PATH#N"
+    // matching a file's name): the plain INSERT then fails on the path and the upsert runs.
+    if (!old_id) {
+      bind_doc(ins_new);
+      if (ins_new.run()) id = sqlite3_last_insert_rowid(db_);
+      else if (ins_new.rc() != SQLITE_CONSTRAINT) return fail(ins_new.rc()), int64_t{0};
     }
-    if (!ins.step()) return fail(ins.rc()), int64_t{0};
-    int64_t id = ins.i64(0);
-    ins.run();  // finish the RETURNING statement
-    if (ins.rc() != SQLITE_DONE) return fail(ins.rc()), int64_t{0};
+    if (!id) {
+      bind_doc(ins);
+      if (!ins.step()) return fail(ins.rc()), int64_t{0};
+      id = ins.i64(0);
+      ins.run();  // finish the RETURNING statement
+      if (ins.rc() != SQLITE_DONE) return fail(ins.rc()), int64_t{0};
+    }
+    if (!fr.error) rep.bytes += fr.source.bytes;
     const size_t fts_row = fts_rows.size();
     {
       FtsRow r{id, false, std::nullopt, std::nullopt};
