@@ -13,6 +13,7 @@
 
 #include "index/store.h"
 #include "index/tokenizer.h"
+#include "index/hash.h"
 #include "index/varint.h"
 
 namespace sagsindeks {
@@ -132,11 +133,7 @@ class StringIds {
   struct Slot {
     uint32_t hash, id;  // id 0: empty, else number + 1
   };
-  static uint32_t hash(std::string_view s) {  // FNV-1a
-    uint32_t h = 2166136261u;
-    for (unsigned char c : s) h = (h ^ c) * 16777619u;
-    return h;
-  }
+  static uint32_t hash(std::string_view s) { return short_hash(s); }
   void grow() {
     size_t n = std::max<size_t>(1024, slots_.size() * 2);
     slots_.assign(n, Slot{0, 0});
@@ -152,6 +149,30 @@ class StringIds {
   std::vector<uint32_t> ends_;  // where each ends in bytes_
   std::vector<Slot> slots_;
   size_t mask_ = 0;
+};
+
+// Strings end to end in one buffer: a document's distinct terms in prepare_terms, one append
+// each instead of a std::string (a heap block past 15 bytes) per term.
+class FlatStrings {
+ public:
+  void clear() {
+    bytes_.clear();
+    ends_.clear();
+  }
+  void add(std::string_view s) {
+    bytes_.append(s);
+    ends_.push_back(static_cast<uint32_t>(bytes_.size()));
+  }
+  size_t size() const { return ends_.size(); }
+  size_t byte_size() const { return bytes_.size(); }
+  std::string_view operator[](size_t i) const {
+    uint32_t b = i ? ends_[i - 1] : 0;
+    return std::string_view(bytes_.data() + b, ends_[i] - b);
+  }
+
+ private:
+  std::string bytes_;
+  std::vector<uint32_t> ends_;
 };
 
 bool iso_date(const std::string& s, uint32_t& out) {
@@ -181,7 +202,7 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
   thread_local StringIds by_text_terms, by_text_surfaces;
   thread_local std::vector<uint32_t> mark, slot, surface_mark;
   thread_local uint32_t stamp = 0;
-  thread_local std::vector<std::string> names, surface_names;
+  thread_local FlatStrings names, surface_names;
   thread_local std::vector<std::pair<uint32_t, uint32_t>> counts;  // title, text
   thread_local std::string tapes[2];
   uint32_t len = 0;
@@ -215,25 +236,25 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
           if (k.colocated) {
             if (surface_mark[id] != stamp) {
               surface_mark[id] = stamp;
-              surface_names.emplace_back(k.text);
+              surface_names.add(k.text);
             }
             return 0;
           }
           if (mark[id] != stamp) {
             mark[id] = stamp;
             slot[id] = static_cast<uint32_t>(names.size());
-            names.emplace_back(k.text);
+            names.add(k.text);
             added = true;
           }
           i = slot[id];
         } else {
           if (k.colocated) {
             by_text_surfaces.insert(k.text, added);
-            if (added) surface_names.emplace_back(k.text);
+            if (added) surface_names.add(k.text);
             return 0;
           }
           i = by_text_terms.insert(k.text, added);
-          if (added) names.emplace_back(k.text);
+          if (added) names.add(k.text);
         }
         ++len;
         if (added) counts.emplace_back(0, 0);
@@ -247,26 +268,36 @@ std::string prepare_terms(const std::string* title, const std::string* text, Dan
   uint32_t epoch = tok.term_epoch();
   run(true);
   if (tok.term_epoch() != epoch) run(false);
+  // Written through a pointer into room for the longest coding (5 bytes a varint), then cut to
+  // length: one allocation, no append (a call into libstdc++ and a capacity check) per varint.
   std::string out;
-  out.reserve(tapes[0].size() + tapes[1].size() + names.size() * 10 + 32);
+  out.resize(tapes[0].size() + tapes[1].size() + names.byte_size() + surface_names.byte_size() +
+             names.size() * 15 + surface_names.size() * 5 + 32);
+  char* p = out.data();
+  auto put = [&p](std::string_view bytes) {
+    std::memcpy(p, bytes.data(), bytes.size());
+    p += bytes.size();
+  };
   // The tapes first (FTS5's tokens, see TokenReplay), then the accelerator's terms.
   for (const auto& tape : tapes) {
-    varint::put(out, static_cast<uint32_t>(tape.size()));
-    out += tape;
+    p = varint::put(p, static_cast<uint32_t>(tape.size()));
+    put(tape);
   }
-  varint::put(out, len);
-  varint::put(out, static_cast<uint32_t>(names.size()));
+  p = varint::put(p, len);
+  p = varint::put(p, static_cast<uint32_t>(names.size()));
   for (uint32_t i = 0; i < names.size(); ++i) {
-    varint::put(out, static_cast<uint32_t>(names[i].size()));
-    out += names[i];
-    varint::put(out, counts[i].first);
-    varint::put(out, counts[i].second);
+    std::string_view name = names[i];
+    p = varint::put(p, static_cast<uint32_t>(name.size()));
+    put(name);
+    p = varint::put(p, counts[i].first);
+    p = varint::put(p, counts[i].second);
   }
-  varint::put(out, static_cast<uint32_t>(surface_names.size()));
-  for (const auto& sname : surface_names) {
-    varint::put(out, static_cast<uint32_t>(sname.size()));
-    out += sname;
+  p = varint::put(p, static_cast<uint32_t>(surface_names.size()));
+  for (size_t i = 0; i < surface_names.size(); ++i) {
+    p = varint::put(p, static_cast<uint32_t>(surface_names[i].size()));
+    put(surface_names[i]);
   }
+  out.resize(static_cast<size_t>(p - out.data()));
   return out;
 }
 

@@ -841,6 +841,10 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
            "mtime_ns = ?4, type = ?5, confidence = ?6, document_date = ?7, title = ?8, record = ?9, text = ?10, "
            "error_code = ?11, error_message = ?12, lexicon_version = ?13, ingested_at = ?14, file_id = ?15, "
            "part = ?16 RETURNING id");
+  Stmt ins_new(db_,
+               "INSERT INTO documents(path, sha256, bytes, mtime_ns, type, confidence, document_date, title, record, "
+               "text, error_code, error_message, lexicon_version, ingested_at, file_id, part) VALUES (?1, ?2, ?3, ?4, "
+               "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)");
   Stmt touch(db_, "UPDATE documents SET mtime_ns = ?2, bytes = ?3 WHERE id = ?1");
   Stmt del_facts(db_, "DELETE FROM facts WHERE doc = ?");
   Stmt add_fact(db_, "INSERT INTO facts(doc, kind, value, code, key) VALUES (?, ?, ?, ?, ?)");
@@ -848,6 +852,9 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   Stmt del_parts(db_, "DELETE FROM documents WHERE file_id = ?");
   Stmt put_card(db_,
                 "INSERT OR REPLACE INTO cards(id, ok, type, document_date, municipalities) VALUES (?, ?, ?, ?, ?)");
+  // A new document's card: a plain INSERT. OR REPLACE cost ~16 k instructions more a row (SQLite
+  // 3.40: its NOT NULL column falls back to ABORT, which makes it a statement with a journal).
+  Stmt add_card(db_, "INSERT INTO cards(id, ok, type, document_date, municipalities) VALUES (?, ?, ?, ?, ?)");
   // Full-text rows are written just before each COMMIT, not by triggers: FTS5 (SQLite 3.40)
   // flushes its pending terms into a new segment at every statement savepoint, and the upsert
   // into documents (a statement with triggers) opens one. Per document that made a segment
@@ -858,7 +865,7 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   Stmt fts_del(db_, "INSERT INTO documents_fts(documents_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)");
   Stmt old_row(db_, "SELECT title, text FROM documents WHERE id = ?");
   Stmt part_ids(db_, "SELECT id FROM documents WHERE file_id = ?");
-  for (Stmt* st : {&ins, &touch, &del_facts, &add_fact, &del_parts, &put_card, &fts_add, &fts_del, &old_row, &part_ids})
+  for (Stmt* st : {&ins, &ins_new, &touch, &del_facts, &add_fact, &del_parts, &put_card, &add_card, &fts_add, &fts_del, &old_row, &part_ids})
     if (!st->ok()) return db_error(db_, st->rc(), ipath);
   // The search accelerator follows every document written or deleted here, in the same
   // transactions (its rows are written by flush() before each COMMIT).
@@ -877,7 +884,12 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
   // whatever its size (FTS5 flushes a segment, the accelerator rewrites the last row of every
   // term the batch touched), so on a loaded machine a bound of 1 s made 2-3x the commits of
   // 1000 documents and ~30 % more index-writing CPU (bench_index, scale-2000, -j 1).
-  constexpr auto kMaxBatchTime = std::chrono::seconds(5);
+  // SAGSINDEKS_MAX_BATCH_SECONDS: a build for instruction counts under valgrind (~50x slower,
+  // where 5 s is ~100 letters) sets it high, so that its batches are those of a native run.
+#ifndef SAGSINDEKS_MAX_BATCH_SECONDS
+#define SAGSINDEKS_MAX_BATCH_SECONDS 5
+#endif
+  constexpr auto kMaxBatchTime = std::chrono::seconds(SAGSINDEKS_MAX_BATCH_SECONDS);
 
   std::optional<Error> fatal;
   bool in_tx = false;
@@ -937,35 +949,50 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       }
       old_row.reset();
     }
-    ins.reset();
-    ins.bind(1, source_key(fr.source));
-    ins.bind_opt(2, fr.source.sha256);
-    ins.bind(3, static_cast<int64_t>(fr.error ? (fr.source.bytes ? fr.source.bytes : bytes) : fr.source.bytes));
-    ins.bind(4, mtime);
-    ins.bind(13, lexicon);
-    ins.bind(14, now_utc());
-    if (file_id) ins.bind(15, file_id).bind(16, fr.source.part ? fr.source.part->id : std::string());
-    else ins.bind_null(15).bind_null(16);
-    if (fr.error) {
-      ins.bind_null(5).bind_null(6).bind_null(7).bind_null(8).bind_null(10);
-      ins.bind(9, error_json(fr.source, *fr.error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      ins.bind(11, fr.error->code).bind(12, fr.error->message);
-    } else {
-      const Analysis& a = fr.analysis;
-      ins.bind(5, a.type.label).bind(6, a.type.confidence);
-      ins.bind_opt(7, a.document_date.value_or(""));
-      ins.bind(8, a.title);
-      // The record, rendered by the analysis thread when it could (the ingest hook below).
-      if (!fr.rendered.empty()) ins.bind_static(9, fr.rendered);  // fr.rendered lives until the step below
-      else ins.bind(9, render_json(fr.doc, a, /*with_text=*/false, /*pretty=*/false));
-      ins.bind_static(10, fr.doc.text);  // not copied: fr outlives the step below
-      ins.bind_null(11).bind_null(12);
-      rep.bytes += fr.source.bytes;
+    auto bind_doc = [&](Stmt& st) {
+      st.reset();
+      st.bind(1, source_key(fr.source));
+      st.bind_opt(2, fr.source.sha256);
+      st.bind(3, static_cast<int64_t>(fr.error ? (fr.source.bytes ? fr.source.bytes : bytes) : fr.source.bytes));
+      st.bind(4, mtime);
+      st.bind(13, lexicon);
+      st.bind(14, now_utc());
+      if (file_id) st.bind(15, file_id).bind(16, fr.source.part ? fr.source.part->id : std::string());
+      else st.bind_null(15).bind_null(16);
+      if (fr.error) {
+        st.bind_null(5).bind_null(6).bind_null(7).bind_null(8).bind_null(10);
+        st.bind(9, error_json(fr.source, *fr.error).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+        st.bind(11, fr.error->code).bind(12, fr.error->message);
+      } else {
+        const Analysis& a = fr.analysis;
+        st.bind(5, a.type.label).bind(6, a.type.confidence);
+        st.bind_opt(7, a.document_date.value_or(""));
+        st.bind(8, a.title);
+        // The record, rendered by the analysis thread when it could (the ingest hook below).
+        if (!fr.rendered.empty()) st.bind_static(9, fr.rendered);  // fr.rendered lives until the step below
+        else st.bind(9, render_json(fr.doc, a, /*with_text=*/false, /*pretty=*/false));
+        st.bind_static(10, fr.doc.text);  // not copied: fr outlives the step below
+        st.bind_null(11).bind_null(12);
+      }
+    };
+    int64_t id = 0;
+    // A path the run did not know is a new row: a plain INSERT, its id the new rowid. The upsert
+    // with RETURNING (which runs the statement to its end into a table of results first) is for
+    // the rows being replaced, and for a path that is there all the same (a part's "PATH#N"
+    // matching a file's name): the plain INSERT then fails on the path and the upsert runs.
+    if (!old_id) {
+      bind_doc(ins_new);
+      if (ins_new.run()) id = sqlite3_last_insert_rowid(db_);
+      else if (ins_new.rc() != SQLITE_CONSTRAINT) return fail(ins_new.rc()), int64_t{0};
     }
-    if (!ins.step()) return fail(ins.rc()), int64_t{0};
-    int64_t id = ins.i64(0);
-    ins.run();  // finish the RETURNING statement
-    if (ins.rc() != SQLITE_DONE) return fail(ins.rc()), int64_t{0};
+    if (!id) {
+      bind_doc(ins);
+      if (!ins.step()) return fail(ins.rc()), int64_t{0};
+      id = ins.i64(0);
+      ins.run();  // finish the RETURNING statement
+      if (ins.rc() != SQLITE_DONE) return fail(ins.rc()), int64_t{0};
+    }
+    if (!fr.error) rep.bytes += fr.source.bytes;
     const size_t fts_row = fts_rows.size();
     {
       FtsRow r{id, false, std::nullopt, std::nullopt};
@@ -1007,14 +1034,10 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
       for (const auto& e : a.exemptions) ok = ok && fact("exemption", e.area, "", fold_case(e.area));
     }
     if (!ok) return fail(add_fact.rc()), int64_t{0};
-    put_card.reset();
-    put_card.bind(1, id).bind(2, static_cast<int64_t>(fr.error ? 0 : 1));
     PostingsDoc pd;
-    if (fr.error) {
-      put_card.bind_null(3).bind_null(4).bind_null(5);
-    } else {
+    std::string munis;  // distinct names in order of first mention
+    if (!fr.error) {
       const Analysis& a = fr.analysis;
-      std::string munis;  // distinct names in order of first mention
       std::unordered_set<std::string> seen;
       for (const auto& m : a.municipalities)
         if (seen.insert(m.municipality.name).second) {
@@ -1022,7 +1045,6 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
           munis += m.municipality.name;
           pd.municipalities.push_back(m.municipality.name);
         }
-      put_card.bind(3, a.type.label).bind_opt(4, a.document_date.value_or("")).bind_opt(5, munis);
       pd.ok = true;
       pd.title = &a.title;
       pd.text = &fr.doc.text;
@@ -1033,7 +1055,19 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
           !fts_rows.back().prepared.empty())
         pd.prepared = &fts_rows.back().prepared;
     }
-    if (!put_card.run()) return fail(put_card.rc()), int64_t{0};
+    auto card = [&](Stmt& st) {
+      st.reset();
+      st.bind(1, id).bind(2, static_cast<int64_t>(fr.error ? 0 : 1));
+      if (fr.error) st.bind_null(3).bind_null(4).bind_null(5);
+      else st.bind(3, fr.analysis.type.label).bind_opt(4, fr.analysis.document_date.value_or("")).bind_opt(5, munis);
+      return st.run();
+    };
+    // A row the run did not know (old_id 0) is new, and so is its card (the delete trigger took
+    // any card of a deleted row with its id); should one be there all the same (a row this run
+    // did not expect), the plain INSERT fails on the id and the card is replaced as before.
+    bool carded = old_id ? card(put_card) : card(add_card);
+    if (!carded && !old_id && add_card.rc() == SQLITE_CONSTRAINT) carded = card(put_card);
+    if (!carded) return fail(old_id || add_card.rc() == SQLITE_CONSTRAINT ? put_card.rc() : add_card.rc()), int64_t{0};
     if (int c = accel.add(id, pd); c != SQLITE_OK) return fail(c), int64_t{0};
     // The last reader of the text is done (store() and the caller never look at fr again but for
     // its parts): the FTS5 row takes it without a copy.

@@ -1,5 +1,6 @@
 // The Danish FTS5 tokenizer: ICU word breaks over UTF-8, ICU lower-casing, Snowball Danish stems.
 #include "index/tokenizer.h"
+#include "index/hash.h"
 #include "index/varint.h"
 
 #include <libstemmer.h>
@@ -132,6 +133,7 @@ struct DanishTokenizer::Impl {
   struct Word {
     std::string raw, surface, stem;
     uint32_t surface_id = 0, stem_id = 0;  // intern() numbers
+    bool stem_is_surface = false;          // no colocated surface token (compared once, here)
   };
   std::vector<Word> cache;
   FlatIndex words_index;  // over cache, by raw
@@ -158,11 +160,7 @@ struct DanishTokenizer::Impl {
     texts_index.clear();
     ++epoch;
   }
-  static uint32_t hash(std::string_view s) {  // FNV-1a
-    uint32_t h = 2166136261u;
-    for (unsigned char c : s) h = (h ^ c) * 16777619u;
-    return h;
-  }
+  static uint32_t hash(std::string_view s) { return short_hash(s); }
   // The surface form and stem of a word of letters, or null when the stemmer fails (out of
   // memory): the caller then indexes the surface form.
   const Word* stemmed(std::string_view raw) {
@@ -176,6 +174,7 @@ struct DanishTokenizer::Impl {
            std::string(reinterpret_cast<const char*>(st), static_cast<size_t>(sb_stemmer_length(stemmer)))};
     w.surface_id = intern(w.surface);
     w.stem_id = w.stem.empty() ? 0 : intern(w.stem);
+    w.stem_is_surface = w.stem == w.surface;
     cache.push_back(std::move(w));
     words_index.add(h, static_cast<uint32_t>(cache.size() - 1), cache.size(), [&](uint32_t k) { return hash(cache[k].raw); });
     return &cache.back();
@@ -221,12 +220,29 @@ constexpr std::array<Wb, 256> make_classes() {
 }
 constexpr std::array<Wb, 256> kClass = make_classes();
 
+// The same bytes as the scan for a run's end sees them: one table load and one test a plain
+// byte (the scan compared each byte's class with space and hard, and the byte with 0xC3).
+enum Run : unsigned char { kPlain, kSpace, kLead, kHard };
+constexpr std::array<Run, 256> make_runs() {
+  std::array<Run, 256> r{};
+  for (int i = 0; i < 256; ++i)
+    r[i] = kClass[i] == Wb::space ? kSpace : kClass[i] == Wb::hard ? kHard : kPlain;
+  r[0xC3] = kLead;
+  return r;
+}
+constexpr std::array<Run, 256> kRun = make_runs();
+
 // The second byte of C3 xx: U+00C0..U+00FF are letters except U+00D7 × and U+00F7 ÷.
 bool latin1_letter(unsigned char second) { return second >= 0x80 && second <= 0xBF && second != 0x97 && second != 0xB7; }
 
 }  // namespace
 
 int DanishTokenizer::tokenize(std::string_view text, TokenMode mode, const std::function<int(const Token&)>& sink) {
+  return run(text, mode, sink);
+}
+
+template <class Sink>
+int DanishTokenizer::run(std::string_view text, TokenMode mode, Sink&& sink) {
   if (!impl_->words || text.empty()) return 0;
   impl_->start_call();
   // One word → its tokens (fold, stem, colocated surface); status as ICU's getRuleStatus.
@@ -245,7 +261,7 @@ int DanishTokenizer::tokenize(std::string_view text, TokenMode mode, const std::
     const std::string& surface = w->surface;
     std::string_view stem = w->stem;
     int rc = sink(Token{stem, start, end, false, w->stem_id});
-    if (rc || mode != TokenMode::document || stem == surface) return rc;
+    if (rc || mode != TokenMode::document || w->stem_is_surface) return rc;
     return sink(Token{surface, start, end, true, w->surface_id});
   };
   // ICU over text[from, to): the reference, and the path for anything but plain Latin-1 text.
@@ -273,15 +289,21 @@ int DanishTokenizer::tokenize(std::string_view text, TokenMode mode, const std::
   const size_t n = text.size();
   size_t i = 0;
   while (i < n) {
-    while (i < n && kClass[b[i]] == Wb::space) ++i;
+    while (i < n && kRun[b[i]] == kSpace) ++i;
     size_t run = i;
     bool hard = false;
-    while (i < n && kClass[b[i]] != Wb::space) {
-      if (b[i] == 0xC3 && i + 1 < n && latin1_letter(b[i + 1])) {
+    while (i < n) {
+      const Run r = kRun[b[i]];
+      if (r == kPlain) {
+        ++i;
+        continue;
+      }
+      if (r == kSpace) break;
+      if (r == kLead && i + 1 < n && latin1_letter(b[i + 1])) {
         i += 2;
         continue;
       }
-      if (kClass[b[i]] == Wb::hard || b[i] == 0xC3) hard = true;
+      hard = true;  // a hard byte, or 0xC3 not leading a Latin-1 letter
       ++i;
     }
     if (run == i) break;
@@ -302,10 +324,18 @@ int DanishTokenizer::tokenize(std::string_view text, TokenMode mode, const std::
       Wb prev = c;
       while (k < i) {
         c = kClass[b[k]];
-        if (c == Wb::letter || c == Wb::number) {
-          letter |= c == Wb::letter;
+        if (c == Wb::letter) {
+          // The letters that follow in one tight loop (most of a word): a 0xC3 in a plain run
+          // always leads a Latin-1 letter (the scan above sent any other to ICU).
+          letter = true;
           prev = c;
-          k += b[k] == 0xC3 ? 2 : 1;
+          do k += b[k] == 0xC3 ? 2 : 1;
+          while (k < i && kClass[b[k]] == Wb::letter);
+          continue;
+        }
+        if (c == Wb::number) {
+          prev = c;
+          ++k;
           continue;
         }
         if ((c == Wb::mid_num_let || c == Wb::mid_num) && k + 1 < i) {
@@ -366,12 +396,21 @@ thread_local std::vector<std::pair<std::string_view, std::string_view>> t_replay
 
 int DanishTokenizer::tokenize_recording(std::string_view utf8, std::string& tape,
                                         const std::function<int(const Token&)>& sink) {
+  // The tape is written through a pointer into room made ahead (a token needs at most 15 bytes
+  // of head and its text), not by std::string::append per head and text: the appends (calls
+  // into libstdc++ with their checks) and the std::function the recorder was called through
+  // were ~1/6 of prepare_terms. `tape` is cut to what was written however tokenize ends.
+  struct Writer {
+    std::string& tape;
+    size_t n;
+    ~Writer() { tape.resize(n); }
+  } w{tape, tape.size()};
+  tape.resize(w.n + utf8.size() * 2 + 64);
   int prev = 0;
-  return tokenize(utf8, TokenMode::document, [&](const Token& k) {
-    // A token's head in one append (a push_back per byte was ~1/3 of this callback).
-    char head[15];
-    char* p = head;
-    auto len = static_cast<uint32_t>(k.text.size());
+  return run(utf8, TokenMode::document, [&](const Token& k) {
+    const auto len = static_cast<uint32_t>(k.text.size());
+    if (w.n + 15 + len > tape.size()) tape.resize(std::max(w.n + 15 + len, tape.size() * 2));
+    char* p = tape.data() + w.n;
     if (k.colocated) {
       p = varint::put(p, len << 1 | 1u);
     } else {
@@ -380,8 +419,8 @@ int DanishTokenizer::tokenize_recording(std::string_view utf8, std::string& tape
       p = varint::put(p, static_cast<uint32_t>(k.end - k.begin));
       prev = k.begin;
     }
-    tape.append(head, static_cast<size_t>(p - head));
-    tape.append(k.text);
+    std::memcpy(p, k.text.data(), len);
+    w.n = static_cast<size_t>(p - tape.data()) + len;
     return sink(k);
   });
 }

@@ -79,6 +79,10 @@ class DanishTokenizer {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  // The tokenizer loop over any callable (tokenizer.cpp only): tokenize_recording's tape writer
+  // is inlined into it instead of being a std::function called per token.
+  template <class Sink>
+  int run(std::string_view utf8, TokenMode mode, Sink&& sink);
 };
 
 // While a TokenReplay lives, FTS5's sagsindeks_da on this thread, asked to tokenize a document
