@@ -80,79 +80,10 @@ struct Stmt {
   }
 };
 
-// Strings numbered in order of insertion, found by an open-addressing table of (hash, number):
-// one probe into a flat array per token, where std::unordered_map took a node and a bucket
-// (cache misses that made counting a document's terms 4x the cost of tokenizing it). The
-// strings sit end to end in one buffer (offsets beside it), not one std::string each: a hit
-// compares bytes in two compact arrays instead of chasing a string object and its heap block.
-class StringIds {
- public:
-  static constexpr uint32_t kNone = 0xFFFFFFFFu;
-  uint32_t find(std::string_view s) const {
-    if (slots_.empty()) return kNone;
-    uint32_t h = hash(s);
-    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-      const Slot& x = slots_[i];
-      if (x.id == 0) return kNone;
-      if (x.hash == h && (*this)[x.id - 1] == s) return x.id - 1;
-    }
-  }
-  // The number of s, added when new (`added` says which).
-  uint32_t insert(std::string_view s, bool& added) {
-    if ((size() + 1) * 2 > slots_.size()) grow();
-    uint32_t h = hash(s);
-    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
-      Slot& x = slots_[i];
-      if (x.id == 0) {
-        bytes_.append(s);
-        ends_.push_back(static_cast<uint32_t>(bytes_.size()));
-        x = {h, static_cast<uint32_t>(size())};
-        added = true;
-        return x.id - 1;
-      }
-      if (x.hash == h && (*this)[x.id - 1] == s) {
-        added = false;
-        return x.id - 1;
-      }
-    }
-  }
-  // Valid until the next insert or clear.
-  std::string_view operator[](uint32_t id) const {
-    uint32_t b = id ? ends_[id - 1] : 0;
-    return std::string_view(bytes_.data() + b, ends_[id] - b);
-  }
-  size_t size() const { return ends_.size(); }
-  void clear() {
-    bytes_.clear();
-    ends_.clear();
-    slots_.clear();
-    mask_ = 0;
-  }
-
- private:
-  struct Slot {
-    uint32_t hash, id;  // id 0: empty, else number + 1
-  };
-  static uint32_t hash(std::string_view s) { return short_hash(s); }
-  void grow() {
-    size_t n = std::max<size_t>(1024, slots_.size() * 2);
-    slots_.assign(n, Slot{0, 0});
-    mask_ = n - 1;
-    for (uint32_t id = 0; id < size(); ++id) {
-      uint32_t h = hash((*this)[id]);
-      size_t i = h & mask_;
-      while (slots_[i].id != 0) i = (i + 1) & mask_;
-      slots_[i] = {h, id + 1};
-    }
-  }
-  std::string bytes_;          // the strings, end to end
-  std::vector<uint32_t> ends_;  // where each ends in bytes_
-  std::vector<Slot> slots_;
-  size_t mask_ = 0;
-};
-
-// Strings end to end in one buffer: a document's distinct terms in prepare_terms, one append
-// each instead of a std::string (a heap block past 15 bytes) per term.
+// Strings end to end in one buffer, offsets beside it: one append a string instead of a
+// std::string (a heap block past 15 bytes) each, and a look-up compares bytes in two compact
+// arrays instead of chasing a string object and its heap block. A document's distinct terms in
+// prepare_terms; StringIds' strings.
 class FlatStrings {
  public:
   void clear() {
@@ -173,6 +104,70 @@ class FlatStrings {
  private:
   std::string bytes_;
   std::vector<uint32_t> ends_;
+};
+
+// Strings numbered in order of insertion, found by an open-addressing table of (hash, number):
+// one probe into a flat array per token, where std::unordered_map took a node and a bucket
+// (cache misses that made counting a document's terms 4x the cost of tokenizing it). The
+// strings are kept in a FlatStrings.
+class StringIds {
+ public:
+  static constexpr uint32_t kNone = 0xFFFFFFFFu;
+  uint32_t find(std::string_view s) const {
+    if (slots_.empty()) return kNone;
+    uint32_t h = hash(s);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& x = slots_[i];
+      if (x.id == 0) return kNone;
+      if (x.hash == h && strings_[x.id - 1] == s) return x.id - 1;
+    }
+  }
+  // The number of s, added when new (`added` says which).
+  uint32_t insert(std::string_view s, bool& added) {
+    if ((size() + 1) * 2 > slots_.size()) grow();
+    uint32_t h = hash(s);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      Slot& x = slots_[i];
+      if (x.id == 0) {
+        strings_.add(s);
+        x = {h, static_cast<uint32_t>(size())};
+        added = true;
+        return x.id - 1;
+      }
+      if (x.hash == h && strings_[x.id - 1] == s) {
+        added = false;
+        return x.id - 1;
+      }
+    }
+  }
+  // Valid until the next insert or clear.
+  std::string_view operator[](uint32_t id) const { return strings_[id]; }
+  size_t size() const { return strings_.size(); }
+  void clear() {
+    strings_.clear();
+    slots_.clear();
+    mask_ = 0;
+  }
+
+ private:
+  struct Slot {
+    uint32_t hash, id;  // id 0: empty, else number + 1
+  };
+  static uint32_t hash(std::string_view s) { return short_hash(s); }
+  void grow() {
+    size_t n = std::max<size_t>(1024, slots_.size() * 2);
+    slots_.assign(n, Slot{0, 0});
+    mask_ = n - 1;
+    for (uint32_t id = 0; id < size(); ++id) {
+      uint32_t h = hash(strings_[id]);
+      size_t i = h & mask_;
+      while (slots_[i].id != 0) i = (i + 1) & mask_;
+      slots_[i] = {h, id + 1};
+    }
+  }
+  FlatStrings strings_;
+  std::vector<Slot> slots_;
+  size_t mask_ = 0;
 };
 
 bool iso_date(const std::string& s, uint32_t& out) {
