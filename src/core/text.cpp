@@ -2,7 +2,6 @@
 #include "core/text.h"
 
 #include <array>
-#include <bit>
 #include <cstring>
 
 #include <unicode/locid.h>
@@ -13,16 +12,11 @@
 namespace sagsindeks::text {
 
 namespace {
-// The offset of the first byte of 0x80 or above in b[i, n), or n: eight bytes at a time, the
-// first such byte of a word found from its bit mask (the loops over mostly ASCII text).
+// The offset of the first byte of 0x80 or above in b[i, n), or n: eight bytes at a time
+// (ascii_prefix8), for the loops over mostly ASCII text.
 inline int32_t next_non_ascii(const uint8_t* b, int32_t i, int32_t n) {
-  for (; i + 8 <= n; i += 8) {
-    uint64_t w;
-    std::memcpy(&w, b + i, 8);
-    // Little- or big-endian, the lowest-addressed byte with its top bit set.
-    if (const uint64_t m = w & 0x8080808080808080ull)
-      return i + (std::endian::native == std::endian::little ? std::countr_zero(m) : std::countl_zero(m)) / 8;
-  }
+  for (; i + 8 <= n; i += 8)
+    if (const size_t k = ascii_prefix8(b + i); k < 8) return i + static_cast<int32_t>(k);
   while (i < n && b[i] < 0x80) ++i;
   return i;
 }
