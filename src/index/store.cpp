@@ -1065,9 +1065,10 @@ Result<IngestReport> CorpusIndex::ingest(const std::vector<std::string>& paths, 
     // A row the run did not know (old_id 0) is new, and so is its card (the delete trigger took
     // any card of a deleted row with its id); should one be there all the same (a row this run
     // did not expect), the plain INSERT fails on the id and the card is replaced as before.
-    bool carded = old_id ? card(put_card) : card(add_card);
-    if (!carded && !old_id && add_card.rc() == SQLITE_CONSTRAINT) carded = card(put_card);
-    if (!carded) return fail(old_id || add_card.rc() == SQLITE_CONSTRAINT ? put_card.rc() : add_card.rc()), int64_t{0};
+    Stmt* card_st = old_id ? &put_card : &add_card;
+    bool carded = card(*card_st);
+    if (!carded && card_st == &add_card && add_card.rc() == SQLITE_CONSTRAINT) carded = card(*(card_st = &put_card));
+    if (!carded) return fail(card_st->rc()), int64_t{0};
     if (int c = accel.add(id, pd); c != SQLITE_OK) return fail(c), int64_t{0};
     // The last reader of the text is done (store() and the caller never look at fr again but for
     // its parts): the FTS5 row takes it without a copy.
