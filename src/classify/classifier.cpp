@@ -253,21 +253,15 @@ std::vector<double> TypeClassifier::probabilities(const TypeModel& m, const Feat
 
 bool TypeClassifier::first_match(size_t k, std::string_view low, size_t from, size_t limit, size_t& at, size_t& len) const {
   if (const std::string& lit = literal_[k]; !lit.empty()) {
-    // match_at_word_start for a literal: its first occurrence in [from, limit) with no letter
-    // before it.
-    while (from < limit) {
-      const size_t p = low.find(lit, from);
-      if (p == std::string_view::npos || p + lit.size() > limit) return false;
-      size_t before = p;
-      if (p == 0 || !text::is_letter(text::prev_cp(low, before))) {
-        at = p;
-        len = lit.size();
-        return true;
-      }
-      from = p;
-      text::next_cp(low, from);
-    }
-    return false;
+    // match_at_word_start for a literal: its occurrences in [from, limit).
+    return first_at_word_start(
+        low, from, limit,
+        [&](size_t f, size_t& a, size_t& l) {
+          a = low.find(lit, f);
+          l = lit.size();
+          return a != std::string_view::npos && a + l <= limit;
+        },
+        at, len);
   }
   re2::StringPiece m;
   if (!match_at_word_start(*cues_[k], low, from, limit, m)) return false;

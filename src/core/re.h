@@ -25,19 +25,36 @@ inline std::unique_ptr<RE2> make_re(const std::string& pattern, bool case_sensit
   return std::make_unique<RE2>(pattern, re_options(case_sensitive));
 }
 
-// The leftmost match of `re` in text[from, limit) that starts a word (no letter before it), into
-// `m`. Patterns stay free of a leading `(?:^|[^\pL])` guard, which would keep RE2 from skipping
-// ahead on their literal prefix and make it run the capturing engine for the match start.
-inline bool match_at_word_start(const RE2& re, std::string_view text, size_t from, size_t limit, re2::StringPiece& m) {
-  const re2::StringPiece all(text.data(), text.size());
+// The first match in text[from, limit) that starts a word (no letter before it): `find(from,
+// at, len)` gives the leftmost match [at, at + len) in text[from, limit), or false; a match with
+// a letter before it is passed over by looking again one character further on.
+template <class Find>
+bool first_at_word_start(std::string_view text, size_t from, size_t limit, Find&& find, size_t& at, size_t& len) {
   while (from < limit) {
-    if (!re.Match(all, from, limit, RE2::UNANCHORED, &m, 1)) return false;
-    size_t at = static_cast<size_t>(m.data() - text.data()), before = at;
+    if (!find(from, at, len)) return false;
+    size_t before = at;
     if (at == 0 || !text::is_letter(text::prev_cp(text, before))) return true;
     from = at;
     text::next_cp(text, from);
   }
   return false;
+}
+
+// The leftmost match of `re` in text[from, limit) that starts a word (no letter before it), into
+// `m`. Patterns stay free of a leading `(?:^|[^\pL])` guard, which would keep RE2 from skipping
+// ahead on their literal prefix and make it run the capturing engine for the match start.
+inline bool match_at_word_start(const RE2& re, std::string_view text, size_t from, size_t limit, re2::StringPiece& m) {
+  const re2::StringPiece all(text.data(), text.size());
+  size_t at = 0, len = 0;
+  return first_at_word_start(
+      text, from, limit,
+      [&](size_t f, size_t& a, size_t& l) {
+        if (!re.Match(all, f, limit, RE2::UNANCHORED, &m, 1)) return false;
+        a = static_cast<size_t>(m.data() - text.data());
+        l = m.size();
+        return true;
+      },
+      at, len);
 }
 
 // RE2::FullMatch with groups, the DFA asked first whether there is a match at all. For a short
