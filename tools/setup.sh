@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake pkg-config libicu-dev libre2-dev libhunspell-dev hunspell-da
           nlohmann-json3-dev libsqlite3-dev libstemmer-dev libssl-dev libgtest-dev libbenchmark-dev
-          clang libclang-rt-14-dev python3 libxml2-dev libzip-dev libpoppler-cpp-dev
+          libmimalloc-dev clang libclang-rt-14-dev python3 libxml2-dev libzip-dev libpoppler-cpp-dev
           libgmime-3.0-dev libtesseract-dev libleptonica-dev tesseract-ocr-dan libpng-dev libjpeg-dev
           valgrind)
 missing=()
