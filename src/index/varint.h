@@ -27,6 +27,11 @@ inline void put(std::string& out, uint32_t v) {
 
 // Reads one varint at p and advances p; false on a truncated or over-long varint (a damaged row).
 inline bool get(const unsigned char*& p, const unsigned char* end, uint32_t& v) {
+  // Most varints of a row or a tape are one byte (a small id delta, a count, a short length).
+  if (p < end && *p < 0x80) {
+    v = *p++;
+    return true;
+  }
   v = 0;
   for (int shift = 0; shift < 35; shift += 7) {
     if (p >= end) return false;
