@@ -610,13 +610,16 @@ Result<std::unique_ptr<CorpusIndex>> CorpusIndex::open(const std::string& path, 
   // never torn (a crash loses at most the last transactions, never the file's consistency).
   if (o.writable) exec(db, "PRAGMA synchronous=NORMAL");
   // 64 MB of page cache (the default is 2 MB): FTS5 segment merges and the b-trees of a large
-  // index stay in memory during an ingest. A reader maps the file instead (pages shared with the
-  // OS cache): no read() and no copy per page. The whole file when SQLite allows it (it clamps
-  // the size to its SQLITE_MAX_MMAP_SIZE, ~2 GB in Debian's build): past the mapping every page
-  // is a pread into the page cache, and a search touches hundreds of pages at the end of the
-  // file (the accelerator's tables). Upper bounds, not allocations.
+  // index stay in memory during an ingest. Readers and the writer map the file too (pages shared
+  // with the OS cache): a page not in the cache is read from the mapping, with no pread() and no
+  // copy (writes still go to the WAL). Adding 5 000 letters to an index of 200 000 spent ~1.3 s of
+  // its 5.5 CPU s in the kernel, most of it in pread; mapped, 0.95 s of 4.9. The whole file when
+  // SQLite allows it (it clamps the size to its SQLITE_MAX_MMAP_SIZE, ~2 GB in Debian's build):
+  // past the mapping every page is a pread into the page cache, and a search touches hundreds of
+  // pages at the end of the file (the accelerator's tables). Upper bounds, not allocations; the
+  // mapped pages count in a process's resident size but are the OS's file cache, not its own.
   exec(db, "PRAGMA cache_size=-65536");
-  if (!o.writable) exec(db, "PRAGMA mmap_size=1099511627776");
+  exec(db, "PRAGMA mmap_size=1099511627776");
   exec(db, "PRAGMA temp_store=MEMORY");
   ix->info_.schema_version = user_version;
   {
