@@ -827,7 +827,7 @@ int PostingsWriter::rebuild() {
     if ((rc = impl_->add(sqlite3_column_int64(st.st, 0), d)) != SQLITE_OK) return rc;
     bytes += text.size();
     // Batches as large as ingest's, so the rows come out the same size.
-    if (++docs % 1000 == 0 || bytes > (64u << 20)) {
+    if (++docs % IngestOptions{}.batch == 0 || bytes > (64u << 20)) {
       bytes = 0;
       if ((rc = impl_->flush()) != SQLITE_OK) return rc;
     }
