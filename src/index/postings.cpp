@@ -338,6 +338,14 @@ struct PostingsWriter::Impl {
   bool loaded = false;
   bool disabled = false;
   int64_t generation = 0;  // last written
+  // The generation this writer found in the file (load()): rows with hi past it were written by
+  // this writer, and every entry they held was current then (flush() checks or writes each).
+  int64_t start_generation = 0;
+  // The last generation in which this writer replaced or removed a document it found indexed
+  // (a non-zero generation in its block): only then can an entry of a row written since stop
+  // being current. A row written by this writer at hi >= this needs no check of its entries
+  // before it is extended (see flush()).
+  int64_t last_invalidation = 0;
   int64_t rows = 0, tokens = 0;  // documents and their tokens (N and N × avgdl of bm25)
 
   StringIds terms;  // this batch's terms
@@ -373,7 +381,7 @@ struct PostingsWriter::Impl {
       while (sqlite3_step(st.st) == SQLITE_ROW) {
         std::string k = reinterpret_cast<const char*>(sqlite3_column_text(st.st, 0));
         int64_t v = sqlite3_column_int64(st.st, 1);
-        if (k == "search_generation") generation = v;
+        if (k == "search_generation") generation = start_generation = v;
         else if (k == "search_rows") rows = v;
         else if (k == "search_tokens") tokens = v;
         else disabled = v != 0;
@@ -510,6 +518,7 @@ struct PostingsWriter::Impl {
       if (added) new_surfaces.emplace_back(t);
     }
     if (b->ver[slot]) {  // replaced: its old length leaves the totals
+      last_invalidation = generation + 1;
       --rows;
       tokens -= b->len[slot];
     }
@@ -541,6 +550,7 @@ struct PostingsWriter::Impl {
     if (!b) return rc;
     uint32_t slot = id & (kBlockSize - 1);
     if (b->ver[slot]) {
+      last_invalidation = generation + 1;
       --rows;
       tokens -= b->len[slot];
     }
@@ -615,7 +625,17 @@ struct PostingsWriter::Impl {
           size_t kept = 0;
           uint32_t last_doc = 0;
           bool dropped = false;
-          bool ok = decode(old_data, old_bytes, [&](uint32_t doc, uint32_t tt, uint32_t tx) {
+          bool ok;
+          if (hi > start_generation && last_invalidation <= hi) {
+            // Written by this writer at hi, when each of its entries was current, and no document
+            // indexed then has been replaced or removed since: all stay current. Only the last id
+            // is needed (to code the new entries after it), not a block look-up per entry (most
+            // of this loop's cost on a run that only adds documents).
+            ok = decode(old_data, old_bytes, [&](uint32_t doc, uint32_t, uint32_t) {
+              ++kept;
+              last_doc = doc;
+            });
+          } else ok = decode(old_data, old_bytes, [&](uint32_t doc, uint32_t tt, uint32_t tx) {
             if ((doc >> kBlockShift) != cached) {
               cached = doc >> kBlockShift;
               cb = block(cached, vrc);
@@ -807,7 +827,7 @@ int PostingsWriter::rebuild() {
     if ((rc = impl_->add(sqlite3_column_int64(st.st, 0), d)) != SQLITE_OK) return rc;
     bytes += text.size();
     // Batches as large as ingest's, so the rows come out the same size.
-    if (++docs % 1000 == 0 || bytes > (64u << 20)) {
+    if (++docs % IngestOptions{}.batch == 0 || bytes > (64u << 20)) {
       bytes = 0;
       if ((rc = impl_->flush()) != SQLITE_OK) return rc;
     }

@@ -66,8 +66,12 @@ struct IngestOptions {
   bool prune = false;   // remove documents whose files are gone from the folders given
   // Documents per transaction (also committed at least every 5 seconds). Each commit flushes
   // FTS5's pending terms as a new segment that later merges rewrite, and the accelerator's rows
-  // of every term the batch touched: small batches multiply that work.
-  size_t batch = 1000;
+  // of every term the batch touched: small batches multiply that work. 4000 instead of 1000:
+  // callgrind of `ingest -j1` on 20 000 letters 43.8 -> 37.3 G instructions (accelerator flush
+  // 5.3 -> 2.0 G, FTS5 segments and merges at COMMIT ~6.9 -> 3.4 G), the same hits and scores.
+  // Cost: peak memory ~170 -> ~240 MB there (the batch's texts, token tapes, FTS5's pending
+  // terms), and a killed run loses up to this many documents' work (or 5 s of it).
+  size_t batch = 4000;
   std::function<void(size_t done, size_t total)> progress;  // called from the writer thread
 };
 

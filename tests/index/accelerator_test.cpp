@@ -495,3 +495,32 @@ TEST(Accelerator, Issue5_PrepareTermsIsTheSameWhateverTheTokenizerReadBefore) {
   for (const auto& [a, ia] : ids)
     for (const auto& [b, ib] : ids) EXPECT_EQ(a == b, ia == ib) << a << " " << b;
 }
+
+// Within one run, a document replaced in a later batch than the one that last extended a word's
+// row leaves a stale entry in that row; when a still later batch extends the row, the entry is
+// dropped (the writer checks every entry of a row once any document indexed before has been
+// replaced since the row was written, and skips that check otherwise).
+TEST(Accelerator, ReplacedInALaterBatchOfTheSameRunLeavesNoStaleEntry) {
+  TempDir t;
+  std::string docs = t / "docs", db = t / "a.db";
+  write_file(docs + "/a.txt", "Kære borgmester\n\nDispensation for skolerne ansøges hermed.\n");
+  write_file(docs + "/b.txt", "Kære borgmester\n\nVi skriver om skolerne i kommunen.\n");
+  ingest(db, {docs});
+  // One document a batch: a0 extends the row of "skolerne", b leaves it, c extends it again.
+  write_file(docs + "/a0.txt", "Kære borgmester\n\nOgså skolerne i byen.\n");
+  write_file(docs + "/b.txt", "Kære borgmester\n\nVi skriver om vejene i kommunen igen.\n");
+  write_file(docs + "/c.txt", "Kære borgmester\n\nSkolerne her ligeså.\n");
+  {
+    auto ix = open(db, true, true);
+    IngestOptions o;
+    o.jobs = 1;
+    o.batch = 1;
+    auto r = ix->ingest({docs}, test::resources(), o);
+    ASSERT_TRUE(r.ok()) << r.error().message;
+  }
+  Filter f;
+  f.text = "skolerne";
+  EXPECT_TRUE(accelerated(db, f));
+  EXPECT_EQ(open(db, true)->count(f).value(), 3);
+  compare_all(db, {"skolerne", "vejene", "dispensation", "kommune", "borgmester"}, "replaced mid-run");
+}
