@@ -86,7 +86,7 @@ std::string first_line_title(const std::string& t) {
   while (pos < t.size()) {
     size_t nl = t.find('\n', pos);
     if (nl == std::string::npos) nl = t.size();
-    std::string line = text::squash_spaces(t.substr(pos, nl - pos));
+    std::string line = text::squash_spaces(std::string_view(t).substr(pos, nl - pos));  // no copy of the line first
     if (line.size() >= 4) {
       if (line.size() > 200) {
         size_t cut = 200;
