@@ -172,7 +172,11 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
     for (int k : piece) out.push_back(k / 2);  // entries 2k and 2k + 1 are cue k's (create)
     return true;
   };
-  std::vector<int> whole, opening;  // cue indices, in any order, repeats allowed
+  // Cue indices, in any order, repeats allowed. Kept per thread from letter to letter (features
+  // is never re-entered): their growth was a few allocations a letter.
+  thread_local std::vector<int> whole, opening;
+  whole.clear();
+  opening.clear();
   bool split = false;
   if (early < t.size()) f.opening_break = f.low.rfind('\n', early - 1);
   // The opening's last line break P splits both texts: a cue match never holds a line break
@@ -336,14 +340,18 @@ TypeDecision TypeClassifier::classify(const Features& f, std::string_view text) 
   d.label = kTypeLabels[best];
   d.confidence = std::round(p[best] * 1000) / 1000;
   // Evidence: the fired features that pushed hardest towards the chosen label.
-  std::vector<std::pair<double, size_t>> contrib;
+  thread_local std::vector<std::pair<double, size_t>> contrib;  // per thread: no allocation a letter
+  contrib.clear();
   for (size_t i = 0; i < f.x.size() && i < model_.w.size(); ++i) {
     const bool quotable = (i < f.cue.size() && f.cue[i] >= 0) ||
                           std::any_of(f.quoted.begin(), f.quoted.end(), [i](const auto& q) { return q.first == i; });
     if (f.x[i] != 0 && quotable) contrib.push_back({model_.w[i][best] * f.x[i], i});
   }
-  // Highest contribution first; ties in feature order, so the evidence is deterministic.
-  std::stable_sort(contrib.begin(), contrib.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  // Highest contribution first; ties in feature order, so the evidence is deterministic. The
+  // order stable_sort gave (contrib is made in feature order), without its temporary buffer (an
+  // allocation a letter).
+  std::sort(contrib.begin(), contrib.end(),
+            [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
   Known known;
   for (const auto& [c, i] : contrib) {
     if (c <= 0 || d.evidence.size() >= 5) break;
