@@ -130,6 +130,8 @@ Result<std::shared_ptr<const DateExtractor>> DateExtractor::create(const std::st
   // The words a day number can be followed by, for the start prefilter in run().
   std::vector<std::string> words = forms;
   words.insert(words.end(), range_list.begin(), range_list.end());
+  x->words_digit_free_ =
+      std::none_of(words.begin(), words.end(), [](const std::string& w) { return !w.empty() && w[0] >= '0' && w[0] <= '9'; });
   x->word_openers_.assign(1 << 16, false);
   for (const auto& w : words) {
     if (w.size() < 2) {
@@ -286,6 +288,7 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     i = j;
   }
   re2::StringPiece g[6];
+  enum Form { kRange, kNamed, kIso, kNumeric, kSlashDash, kNoYear, kDmList };  // the set's order (create)
   // Per digit run: a bit per form (the set's order) that can start there.
   thread_local std::vector<uint8_t> forms;
   thread_local std::vector<size_t> window_end;
@@ -296,11 +299,27 @@ void DateExtractor::run(const Document& doc, Analysis& a) const {
     size_t p = starts[i], end = std::min(t.size(), p + kWindow);
     while (end < t.size() && end > p && (static_cast<unsigned char>(t[end]) & 0xC0) == 0x80) --end;
     window_end[i] = end;
+    // Two openings leave one form, whose anchored match below decides alone: the set's bit only
+    // spares the group match of a form that cannot match, so the same dates are found. Four
+    // digits and "-" open only yyyy-mm-dd (every other form opens with one or two digits and a
+    // non-digit); one or two digits, "." and a digit only the numeric form (the others need a
+    // month or range word, "-", "/" or a space there). Cost saved: a set match (~1.3 k
+    // instructions with its three allocations) for each such start.
+    size_t run = p;
+    while (run < t.size() && run - p < 5 && t[run] >= '0' && t[run] <= '9') ++run;
+    const size_t len = run - p;
+    if (len == 4 && run < t.size() && t[run] == '-') {
+      forms[i] = 1u << kIso;
+      continue;
+    }
+    if (words_digit_free_ && len <= 2 && run + 1 < t.size() && t[run] == '.' && t[run + 1] >= '0' && t[run + 1] <= '9') {
+      forms[i] = 1u << kNumeric;
+      continue;
+    }
     hit.clear();
     if (forms_->Match(re2::StringPiece(t.data() + p, end - p), &hit))
       for (int k : hit) forms[i] |= static_cast<uint8_t>(1u << k);
   }
-  enum Form { kRange, kNamed, kIso, kNumeric, kSlashDash, kNoYear, kDmList };
   // One anchored match with groups per form and start: within the 120-byte window RE2 picks its
   // engine well (asking the DFA for the bounds first and the groups within them cost 5 % more).
   // `skip` says, before the match, that a start can add nothing.
