@@ -46,6 +46,11 @@ class StartFinder {
   std::unique_ptr<RE2::Set> which_;  // the same patterns anchored: which of them start there
   std::vector<StartKind> kind_of_;   // set index -> kind
   std::vector<std::unique_ptr<RE2>> each_;  // the patterns one by one, should the set's DFA give up
+  // Per kind: the alternation of every other kind's patterns, and whether there is any. Where
+  // `any_` matched and this does not match anchored, that kind alone starts there (see find).
+  std::array<std::unique_ptr<RE2>, kStartKinds> others_;
+  std::array<bool, kStartKinds> has_others_{};
+  std::array<bool, kStartKinds> present_{};  // the kinds given at all
 };
 
 }  // namespace sagsindeks
