@@ -154,10 +154,19 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
 
 Features TypeClassifier::features(const Document& doc, const Analysis& a) const {
   Features f;
+  features(doc, a, f);
+  return f;
+}
+
+void TypeClassifier::features(const Document& doc, const Analysis& a, Features& f) const {
   f.x.assign(names_.size(), 0.0);
   f.cue.assign(names_.size(), -1);
+  f.quoted.clear();
+  f.opening_break = std::string::npos;
+  f.split = false;
+  f.head.clear();
   const std::string& t = doc.text;
-  f.low = text::lower_aligned(t, &f.first_other);  // offsets into `low` are offsets into `t`
+  text::lower_aligned_into(t, f.low, &f.first_other);  // offsets into `low` are offsets into `t`
   // Which cues occur anywhere, and which in the opening (its first kEarly bytes, where a letter
   // says what it is).
   const size_t early = std::min(t.size(), kEarly);
@@ -241,7 +250,6 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
   f.x[s + 7] = last != std::string::npos && t[last] == '?' ? 1 : 0;
   f.x[s + 8] = std::string_view(t).substr(0, kEarly).find('?') != std::string_view::npos ? 1 : 0;  // no copy
   if (a.parliamentary_question) f.quoted.push_back({s, "spørgsmål nr. " + a.parliamentary_question->number});
-  return f;
 }
 
 std::vector<double> TypeClassifier::probabilities(const TypeModel& m, const Features& f) {
