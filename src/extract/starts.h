@@ -34,11 +34,13 @@ class StartFinder {
  public:
   // `patterns`: a kind and an RE2 pattern that needs no context (no ^, $, \b: it is tested on
   // the text from the offset on) and never matches the empty string. A kind may appear more than
-  // once. Cost: two RE2 compilations over all patterns.
+  // once. Cost: two RE2 compilations over all patterns, and one per kind over the other kinds'.
   static Result<std::shared_ptr<const StartFinder>> create(const std::vector<std::pair<StartKind, std::string>>& patterns);
   // Fills `out` (cleared first; its vectors keep their capacity for the next document). Cost:
   // one DFA pass over the text, then per offset where some pattern starts, a reverse DFA over
-  // that match and one anchored set match that names the kinds starting there.
+  // that match and one anchored DFA match that rules out all kinds but a guessed one (the set
+  // match that names the kinds when the guess fails: ~5 % of starts). The guesses are kept per
+  // thread (64 KiB a finder) and never change the result.
   void find(std::string_view text, Starts& out) const;
 
  private:
