@@ -154,10 +154,19 @@ Result<std::shared_ptr<const TypeClassifier>> TypeClassifier::create(const std::
 
 Features TypeClassifier::features(const Document& doc, const Analysis& a) const {
   Features f;
+  features(doc, a, f);
+  return f;
+}
+
+void TypeClassifier::features(const Document& doc, const Analysis& a, Features& f) const {
   f.x.assign(names_.size(), 0.0);
   f.cue.assign(names_.size(), -1);
+  f.quoted.clear();
+  f.opening_break = std::string::npos;
+  f.split = false;
+  f.head.clear();
   const std::string& t = doc.text;
-  f.low = text::lower_aligned(t, &f.first_other);  // offsets into `low` are offsets into `t`
+  text::lower_aligned_into(t, f.low, &f.first_other);  // offsets into `low` are offsets into `t`
   // Which cues occur anywhere, and which in the opening (its first kEarly bytes, where a letter
   // says what it is).
   const size_t early = std::min(t.size(), kEarly);
@@ -172,7 +181,11 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
     for (int k : piece) out.push_back(k / 2);  // entries 2k and 2k + 1 are cue k's (create)
     return true;
   };
-  std::vector<int> whole, opening;  // cue indices, in any order, repeats allowed
+  // Cue indices, in any order, repeats allowed. Kept per thread from letter to letter (features
+  // is never re-entered): their growth was a few allocations a letter.
+  thread_local std::vector<int> whole, opening;
+  whole.clear();
+  opening.clear();
   bool split = false;
   if (early < t.size()) f.opening_break = f.low.rfind('\n', early - 1);
   // The opening's last line break P splits both texts: a cue match never holds a line break
@@ -235,9 +248,8 @@ Features TypeClassifier::features(const Document& doc, const Analysis& a) const 
   f.x[s + 6] = t.size() < 1200 ? 1 : 0;
   size_t last = t.find_last_not_of(" \n");
   f.x[s + 7] = last != std::string::npos && t[last] == '?' ? 1 : 0;
-  f.x[s + 8] = t.substr(0, std::min(t.size(), kEarly)).find('?') != std::string::npos ? 1 : 0;
+  f.x[s + 8] = std::string_view(t).substr(0, kEarly).find('?') != std::string_view::npos ? 1 : 0;  // no copy
   if (a.parliamentary_question) f.quoted.push_back({s, "spørgsmål nr. " + a.parliamentary_question->number});
-  return f;
 }
 
 std::vector<double> TypeClassifier::probabilities(const TypeModel& m, const Features& f) {
@@ -336,14 +348,18 @@ TypeDecision TypeClassifier::classify(const Features& f, std::string_view text) 
   d.label = kTypeLabels[best];
   d.confidence = std::round(p[best] * 1000) / 1000;
   // Evidence: the fired features that pushed hardest towards the chosen label.
-  std::vector<std::pair<double, size_t>> contrib;
+  thread_local std::vector<std::pair<double, size_t>> contrib;  // per thread: no allocation a letter
+  contrib.clear();
   for (size_t i = 0; i < f.x.size() && i < model_.w.size(); ++i) {
     const bool quotable = (i < f.cue.size() && f.cue[i] >= 0) ||
                           std::any_of(f.quoted.begin(), f.quoted.end(), [i](const auto& q) { return q.first == i; });
     if (f.x[i] != 0 && quotable) contrib.push_back({model_.w[i][best] * f.x[i], i});
   }
-  // Highest contribution first; ties in feature order, so the evidence is deterministic.
-  std::stable_sort(contrib.begin(), contrib.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  // Highest contribution first; ties in feature order, so the evidence is deterministic. The
+  // order stable_sort gave (contrib is made in feature order), without its temporary buffer (an
+  // allocation a letter).
+  std::sort(contrib.begin(), contrib.end(),
+            [](const auto& x, const auto& y) { return x.first > y.first || (x.first == y.first && x.second < y.second); });
   Known known;
   for (const auto& [c, i] : contrib) {
     if (c <= 0 || d.evidence.size() >= 5) break;

@@ -60,6 +60,9 @@ class TypeClassifier {
   static Result<std::shared_ptr<const TypeClassifier>> create(const std::string& lexdir, bool need_model = true);
   // Cost: the set over the text and again over its first 600 bytes (two DFA passes at most).
   Features features(const Document& doc, const Analysis& a) const;
+  // The same into `f`, which is overwritten whole; its vectors and strings keep their capacity,
+  // so a caller that reuses one Features per thread makes no allocation for them per letter.
+  void features(const Document& doc, const Analysis& a, Features& f) const;
   // `text` is the document's text that `f` was made from: the evidence is quoted from it, found
   // only for the features that decided (a scan of one cue each, at most five).
   TypeDecision classify(const Features& f, std::string_view text) const;

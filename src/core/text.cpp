@@ -84,7 +84,13 @@ std::string lower(std::string_view s) {
 }
 
 std::string lower_aligned(std::string_view s, size_t* other) {
-  std::string out(s);
+  std::string out;
+  lower_aligned_into(s, out, other);
+  return out;
+}
+
+void lower_aligned_into(std::string_view s, std::string& out, size_t* other) {
+  out.assign(s.data(), s.size());
   auto* b = reinterpret_cast<uint8_t*>(out.data());
   const auto n = static_cast<int32_t>(out.size());
   // ASCII first, over every byte without a branch (the compiler vectorises it; bytes of 0x80 and
@@ -104,7 +110,6 @@ std::string lower_aligned(std::string_view s, size_t* other) {
     U8_APPEND_UNSAFE(b, k, l);
   }
   if (other) *other = first_other;
-  return out;
 }
 
 std::string upper_first(std::string_view s) {

@@ -17,6 +17,8 @@ std::string lower(std::string_view utf8);           // full Unicode lower-casing
 // the offset of the first character outside ASCII that is no letter (is_letter), or of the first
 // invalid sequence; utf8.size() if none (found in passing: the loop visits those characters anyway).
 std::string lower_aligned(std::string_view utf8, size_t* other = nullptr);
+// The same into `out` (overwritten; its capacity is reused).
+void lower_aligned_into(std::string_view utf8, std::string& out, size_t* other = nullptr);
 std::string upper_first(std::string_view utf8);     // "århus" -> "Århus"
 bool starts_upper(std::string_view utf8);           // first code point is an upper-case letter
 bool starts_lower(std::string_view utf8);

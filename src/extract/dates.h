@@ -27,6 +27,9 @@ class DateExtractor {
   // The first two letters, lower case, of every word a day number can be followed by (the month
   // forms, the range words): bit (a << 8 | b). Empty: no such test (a one-letter form).
   std::vector<bool> word_openers_;
+  // No month form or range word starts with an ASCII digit: then a day followed by "." and a
+  // digit can open only the numeric form (run()).
+  bool words_digit_free_ = false;
   size_t max_label_ = 0;  // bytes of the longest document-date label (dato_etiketter.tsv)
   // Bytes before a day/month list that den_before_ looks at: a non-letter, the longest article
   // (dato_smaaord.tsv) and one space (the normaliser leaves single spaces).
