@@ -17,34 +17,61 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   if (!rows.ok()) return rows.error();
   std::map<std::string, std::string> alt;
   for (const auto& r : *rows) alt[r.fields[0]] += (alt[r.fields[0]].empty() ? "" : "|") + r.fields[1];
+  // The plain words (committee_noun and its endings, name_joiner) go into patterns as they are:
+  // letters only. The names of the series are the record's values, one each.
+  for (const char* k : {"committee_noun", "committee_definite", "committee_genitive", "name_joiner"}) {
+    const std::string& w = alt[k];
+    if (w.empty()) return Error{"lexicon", lexdir + "/folketing.tsv: no '" + std::string(k) + "' row"};
+    for (char c : w)
+      if (static_cast<unsigned char>(c) < 0x80 && !std::isalpha(static_cast<unsigned char>(c)))
+        return Error{"lexicon", lexdir + "/folketing.tsv: '" + std::string(k) + "' must be one word of letters, not '" + w + "'"};
+  }
+  for (const char* k : {"number_word", "about", "series_general_name", "chamber_name"})
+    if (alt[k].empty()) return Error{"lexicon", lexdir + "/folketing.tsv: no '" + std::string(k) + "' row"};
+  for (const char* k : {"series_general_name", "chamber_name"})
+    if (alt[k].find('|') != std::string::npos)
+      return Error{"lexicon", lexdir + "/folketing.tsv: one '" + std::string(k) + "' row only"};
   auto x = std::make_shared<ParliamentaryExtractor>();
+  x->series_general_name_ = alt["series_general_name"];
+  x->chamber_name_ = alt["chamber_name"];
+  x->committee_definite_ = alt["committee_definite"];
+  const std::string nr = "(?:(?i:" + alt["number_word"] + ")[ ]*)?";
+  const std::string& about = alt["about"];
+  const std::string joiner = "(?:" + alt["name_joiner"] + "\\s)?";
   std::string q = "(?i:" + alt["question"] + ")";
   std::string series = "((?i:" + alt["series_general"] + ")|[LB] ?\\d+|" + alt["chamber"] + ")";
   // "spørgsmål nr. 940 (Alm. del)", "spørgsmål nr. 5 ad L 140", "spørgsmål 31 (TRU alm. del)".
-  x->question_ = make_re(q + "[ ]*(?i:nr\\.?[ ]*)?(\\d+)[ ]*(?:\\((?:ad[ ]+|\\p{Lu}{2,5}[ ]+)?" + series +
-                         "[^)]{0,30}\\)|(?i:ad)[ ]+" + series + ")");
+  x->question_ = make_re(q + "[ ]*" + nr + "(\\d+)[ ]*(?:\\((?:(?:" + about + ")[ ]+|\\p{Lu}{2,5}[ ]+)?" + series +
+                         "[^)]{0,30}\\)|(?i:" + about + ")[ ]+" + series + ")");
   // A question number alone: "Spørgsmål nr. 31:", "SPØRGSMÅL NR. S 491", "Samrådsspørgsmål N".
-  x->number_ = make_re("(?:^|[^\\pL])" + q + "[ ]*(?i:nr\\.?[ ]*)?(S[ ]?\\d+|\\d+|\\p{Lu}{1,2})(?:[^\\pL\\pN]|$)");
+  x->number_ = make_re("(?:^|[^\\pL])" + q + "[ ]*" + nr + "(S[ ]?\\d+|\\d+|\\p{Lu}{1,2})(?:[^\\pL\\pN]|$)");
   // The question heading of an answer: "Spørgsmål nr. 2:" names the question answered.
-  x->heading_ = make_re("(?m)^" + q + "[ ]*(?i:nr\\.?[ ]*)?(S[ ]?\\d+|\\d+|\\p{Lu}{1,2})[ ]*:");
+  x->heading_ = make_re("(?m)^" + q + "[ ]*" + nr + "(S[ ]?\\d+|\\d+|\\p{Lu}{1,2})[ ]*:");
   x->any_question_ = make_re("(?:" + q + "|" + alt["chamber"] + ")");
-  x->chamber_ = make_re("(?:" + alt["chamber"] + ")[- ]*" + q + "?[ ]*(?i:nr\\.?[ ]*)?(S[ ]?\\d+)");
+  x->chamber_ = make_re("(?:" + alt["chamber"] + ")[- ]*" + q + "?[ ]*" + nr + "(S[ ]?\\d+)");
+  // Which series a question's series group holds: its value is the lexicon's name for it.
+  x->series_general_ = make_re("(?i:" + alt["series_general"] + ")");
+  x->chamber_whole_ = make_re("(?:" + alt["chamber"] + ")");
   x->series_ = make_re("(?:^|[^\\pL])" + series + "(?:[^\\pL\\pN]|$)");
   x->marker_ = make_re("(?:" + alt["marker"] + ")");
   // The word both committee patterns end in ("Folketingets Sundhedsudvalg", a header line
   // "Sundhedsudvalget 2020-21"), once: run() looks for it before searching with them.
-  const std::string committee = "udvalg", committee_header = committee.substr(1) + "et";
-  x->committee_ = make_re("(?:" + alt["committee_prefix"] + ")\\s+((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*" +
-                          committee + ")(?:s|et)?");
+  const std::string& committee = alt["committee_noun"];
+  size_t first = 0;
+  text::next_cp(committee, first);  // the noun's first character, matched in either case in a header
+  const std::string committee_header = committee.substr(first) + x->committee_definite_;
+  x->committee_ = make_re("(?:" + alt["committee_prefix"] + ")\\s+((?:\\p{Lu}[\\pL]*-?,?\\s" + joiner + ")*\\p{Lu}?[\\pL]*" +
+                          committee + ")(?:" + alt["committee_genitive"] + "|" + x->committee_definite_ + ")?");
   // The literal each committee pattern must hold, where its prefixes are plain words (run()).
   bool plain_prefix = true;
   for (const auto& r : *rows)
     if (r.fields[0] == "committee_prefix")
       for (char c : r.fields[1]) plain_prefix = plain_prefix && (static_cast<unsigned char>(c) >= 0x80 || std::isalpha(static_cast<unsigned char>(c)));
   if (plain_prefix) x->committee_word_ = committee, x->committee_header_word_ = committee_header;
-  x->committee_header_ = make_re("(?m)^((?:\\p{Lu}[\\pL]*-?,?\\s(?:og\\s)?)*\\p{Lu}?[\\pL]*(?i:" +
-                                 committee.substr(0, 1) + ")" + committee_header + ")\\s+\\d{4}-\\d{2}");
-  for (auto* re : {&x->any_question_, &x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_, &x->committee_, &x->committee_header_})
+  x->committee_header_ = make_re("(?m)^((?:\\p{Lu}[\\pL]*-?,?\\s" + joiner + ")*\\p{Lu}?[\\pL]*(?i:" +
+                                 committee.substr(0, first) + ")" + committee_header + ")\\s+\\d{4}-\\d{2}");
+  for (auto* re : {&x->any_question_, &x->question_, &x->heading_, &x->number_, &x->chamber_, &x->series_, &x->marker_,
+                   &x->committee_, &x->committee_header_, &x->series_general_, &x->chamber_whole_})
     if (!(*re)->ok())
       return Error{"lexicon", lexdir + "/folketing.tsv: parliamentary pattern does not compile: " + (*re)->error()};
   x->question_groups_ = std::make_unique<Latin1Groups>(*x->question_);
@@ -97,11 +124,10 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts&
   };
   re2::StringPiece num, s1, s2;
   ParliamentaryQuestion pq;
-  auto norm_series = [](std::string s) {
+  auto norm_series = [&](std::string s) {
     s = text::squash_spaces(s);
-    std::string l = text::lower(s);
-    if (l.starts_with("alm")) return std::string("alm. del");
-    if (l.starts_with("§")) return std::string("§ 20");
+    if (RE2::FullMatch(s, *series_general_)) return series_general_name_;
+    if (RE2::FullMatch(s, *chamber_whole_)) return chamber_name_;
     if (s.size() > 1 && s[1] != ' ') s.insert(1, " ");  // "L140" -> "L 140"
     return s;
   };
@@ -124,7 +150,7 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts&
   } else if (leftmost(*chamber_, *chamber_groups_, false, g, 2)) {
     num = g[1];
     pq.number = norm_number(std::string(num.data(), num.size()));
-    pq.series = "§ 20";
+    pq.series = chamber_name_;
     pq.span = span_of(num);
     pq.rule = "§ 20-spørgsmål S N";
   } else if ((leftmost(*heading_, *heading_groups_, false, g, 2) || leftmost(*number_, *number_groups_, true, g, 2)) &&
@@ -135,13 +161,13 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts&
     pq.number = norm_number(std::string(num.data(), num.size()));
     pq.span = span_of(num);
     pq.rule = "spørgsmål N + series in text";
-    if (pq.number[0] == 'S' && pq.number.size() > 1 && pq.number[1] == ' ') pq.series = "§ 20";
+    if (pq.number[0] == 'S' && pq.number.size() > 1 && pq.number[1] == ' ') pq.series = chamber_name_;
     else if (partial_match(t, *series_, *series_groups_, g, 2)) pq.series = norm_series(std::string(g[1].data(), g[1].size()));
     else pq.series = "";
   } else {
     return;
   }
-  if (pq.series != "§ 20") {
+  if (pq.series != chamber_name_) {
     // Both committee patterns end in a committee word, and everything a match holds before that
     // word is letters, '-', ',' and white space (committee_header_) or the prefix and those
     // (committee_). So a text without the word has no match, and the leftmost match starts no
@@ -187,11 +213,11 @@ void ParliamentaryExtractor::run(const Document& doc, Analysis& a, const Starts&
       return groups.groups(t, b, b + whole.size(), g, 2);
     };
     if (committee_word_.empty()) {
-      if (partial_match(t, *committee_, *committee_groups_, g, 2)) pq.committee = std::string(g[1].data(), g[1].size()) + "et";
+      if (partial_match(t, *committee_, *committee_groups_, g, 2)) pq.committee = std::string(g[1].data(), g[1].size()) + committee_definite_;
       else if (partial_match(t, *committee_header_, *committee_header_groups_, g, 2))
         pq.committee = std::string(g[1].data(), g[1].size());
     } else if (search_from(*committee_, *committee_groups_, from_run_before(committee_word_))) {
-      pq.committee = std::string(g[1].data(), g[1].size()) + "et";
+      pq.committee = std::string(g[1].data(), g[1].size()) + committee_definite_;
     } else if (header_word_dated() &&
                search_from(*committee_header_, *committee_header_groups_, from_run_before(committee_header_word_))) {
       pq.committee = std::string(g[1].data(), g[1].size());

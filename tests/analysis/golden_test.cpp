@@ -9,6 +9,7 @@
 
 #include <unicode/unistr.h>
 
+#include "extract/parliamentary.h"
 #include "test_support.h"
 
 namespace sagsindeks {
@@ -305,6 +306,53 @@ TEST(GoldenParliamentary, NegativeList) {
       "jf. § 20 i loven",
   };
   for (const char* t : never) EXPECT_FALSE(analyze_text(t).parliamentary_question.has_value()) << t;
+}
+
+// The citation's small words, the series' names and the committee noun are folketing.tsv's, not
+// the code's: a copy with other values gives other records, and a missing or malformed row is
+// refused with the file named.
+TEST(GoldenParliamentary, WordsAndNamesComeFromTheLexicon) {
+  test::TempDir dir;
+  const std::string src = test::lexicon_dir() + "/folketing.tsv";
+  auto with = [&](const std::string& replace, const std::string& by) {
+    std::ifstream in(src);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t at = text.find(replace);
+    EXPECT_NE(at, std::string::npos) << replace;
+    if (at != std::string::npos) text.replace(at, replace.size(), by);
+    std::ofstream(dir.path + "/folketing.tsv", std::ios::trunc) << text;
+    return ParliamentaryExtractor::create(dir.path);
+  };
+  auto run = [](const std::shared_ptr<const ParliamentaryExtractor>& x, const std::string& text) {
+    Document d;
+    d.text = text;
+    Analysis a;
+    x->run(d, a);
+    return a.parliamentary_question;
+  };
+  auto x = with("chamber_name\t§ 20", "chamber_name\tparagraf 20");
+  ASSERT_TRUE(x.ok()) << x.error().message;
+  auto pq = run(*x, "Folketinget\nSPØRGSMÅL NR. S 491\nTil ministeren");
+  ASSERT_TRUE(pq);
+  EXPECT_EQ(pq->series, "paragraf 20");
+  x = with("committee_definite\tet", "committee_definite\tene");
+  ASSERT_TRUE(x.ok()) << x.error().message;
+  pq = run(*x, "Folketingets Socialudvalg har stillet spørgsmål nr. 7 (Alm. del).");
+  ASSERT_TRUE(pq);
+  EXPECT_EQ(pq->series, "alm. del");
+  EXPECT_EQ(pq->committee.value_or(""), "Socialudvalgene");
+  x = with("number_word\tnr\\.?", "number_word\tnummer");
+  ASSERT_TRUE(x.ok()) << x.error().message;
+  pq = run(*x, "svar på spørgsmål nummer 12 (alm. del)");
+  ASSERT_TRUE(pq);
+  EXPECT_EQ(pq->number, "12");
+  // Refused, with the file named: a plain word that is not one, and a missing row.
+  for (auto [from, to] : {std::pair<std::string, std::string>{"name_joiner\tog", "name_joiner\tog|eller"},
+                          {"committee_noun\tudvalg\n", ""}}) {
+    auto bad = with(from, to);
+    ASSERT_FALSE(bad.ok()) << from;
+    EXPECT_NE(bad.error().message.find("folketing.tsv"), std::string::npos) << bad.error().message;
+  }
 }
 
 // ---- exemptions -------------------------------------------------------------------------------
