@@ -1171,7 +1171,9 @@ Result<AccelResult> Accelerator::run(const SimpleQuery& q, const Filter& f, cons
     std::vector<uint32_t> bufs(2 * kBlockSize), moff;
     std::vector<uint16_t> cards(want_facets ? 2 * kBlockSize : 0), mval;
     const uint32_t *const bver = bufs.data(), *const blen = bufs.data() + kBlockSize, *boff = nullptr;
-    const uint16_t *const btype = cards.data(), *const byear = cards.data() + kBlockSize, *bval = nullptr;
+    // Without facets `cards` is empty and its data() may be null: no offset from it (UB).
+    const uint16_t *const btype = cards.data(), *const byear = cards.empty() ? nullptr : cards.data() + kBlockSize,
+                          *bval = nullptr;
     uint32_t n_current = 0, n_good = 0;
     int64_t* const pnt = nt.data();
     int64_t* const pny = ny.data();
