@@ -12,15 +12,6 @@
 namespace sagsindeks::text {
 
 namespace {
-// The offset of the first byte of 0x80 or above in b[i, n), or n: eight bytes at a time
-// (ascii_prefix8), for the loops over mostly ASCII text.
-inline int32_t next_non_ascii(const uint8_t* b, int32_t i, int32_t n) {
-  for (; i + 8 <= n; i += 8)
-    if (const size_t k = ascii_prefix8(b + i); k < 8) return i + static_cast<int32_t>(k);
-  while (i < n && b[i] < 0x80) ++i;
-  return i;
-}
-
 // u_tolower and u_isalpha of U+0000-U+00FF, looked up: Danish text is all in that range, and an
 // ICU call per æ, ø or å cost more than the rest of lower-casing.
 struct Latin1 {

@@ -42,6 +42,15 @@ inline size_t ascii_prefix8(const void* p) {
   if constexpr (std::endian::native == std::endian::little) return static_cast<size_t>(std::countr_zero(high)) / 8;
   return static_cast<size_t>(std::countl_zero(high)) / 8;
 }
+// The offset of the first byte of 0x80 or above in b[i, n), or n: eight bytes at a time
+// (ascii_prefix8). The loops over mostly ASCII text (lower-casing, UTF-8 validation) go from one
+// such byte to the next and decode only there; int32_t as ICU's U8_ macros index.
+inline int32_t next_non_ascii(const uint8_t* b, int32_t i, int32_t n) {
+  for (; i + 8 <= n; i += 8)
+    if (const size_t k = ascii_prefix8(b + i); k < 8) return i + static_cast<int32_t>(k);
+  while (i < n && b[i] < 0x80) ++i;
+  return i;
+}
 // Code point at byte offset i (i must be at a boundary); advances i past it. -1 at the end.
 // ASCII inline: every character-level pass calls this once per character.
 int32_t next_cp_slow(std::string_view utf8, size_t& i);

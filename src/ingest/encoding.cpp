@@ -20,13 +20,8 @@ namespace {
 // surrogates, nothing above U+10FFFF). ASCII is skipped eight bytes at a time.
 bool valid_utf8(std::string_view s) {
   const uint8_t* p = reinterpret_cast<const uint8_t*>(s.data());
-  int32_t n = static_cast<int32_t>(s.size()), i = 0;
-  while (i < n) {
-    if (i + 8 <= n) {
-      const auto k = static_cast<int32_t>(text::ascii_prefix8(p + i));
-      i += k;
-      if (k == 8) continue;
-    }
+  const auto n = static_cast<int32_t>(s.size());
+  for (int32_t i = text::next_non_ascii(p, 0, n); i < n; i = text::next_non_ascii(p, i, n)) {
     UChar32 c;
     U8_NEXT(p, i, n, c);
     if (c < 0) return false;
@@ -129,21 +124,19 @@ Utf8Scan scan_utf8(std::string_view s) {
     size_t len = std::min<size_t>(s.size() - base, size_t{1} << 30);
     while (base + len < s.size() && len > 0 && (p[base + len] & 0xC0) == 0x80) --len;
     if (len == 0) len = std::min<size_t>(s.size() - base, size_t{1} << 30);
-    int32_t i = 0, n = static_cast<int32_t>(len);
-    while (i < n) {
-      if (i + 8 <= n) {  // ASCII, nearly all of a Danish letter, skipped up to its next other byte
-        const auto k = static_cast<int32_t>(text::ascii_prefix8(p + base + i));
-        i += k;
-        if (k == 8) continue;
-      }
-      int32_t start = i;
+    const uint8_t* q = p + base;
+    const auto n = static_cast<int32_t>(len);
+    // ASCII, nearly all of a Danish letter, is skipped up to the next other byte: it counts in
+    // neither tally.
+    for (int32_t i = text::next_non_ascii(q, 0, n); i < n; i = text::next_non_ascii(q, i, n)) {
+      const int32_t start = i;
       UChar32 c;
-      U8_NEXT(p + base, i, n, c);
+      U8_NEXT(q, i, n, c);
       if (c < 0) {
         if (r.first_invalid == std::string_view::npos) r.first_invalid = base + static_cast<size_t>(start);
         ++r.invalid;
-      } else if (c >= 0x80) {
-        ++r.valid_multibyte;
+      } else {
+        ++r.valid_multibyte;  // decoded from a byte of 0x80 or above: never ASCII
       }
     }
     base += len;
