@@ -2,6 +2,7 @@
 // "header SUU Alm.del + spørgsmål N", committee from "Folketingets X-udvalg" or a header line.
 #include "extract/parliamentary.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 #include <vector>
@@ -17,14 +18,20 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   if (!rows.ok()) return rows.error();
   std::map<std::string, std::string> alt;
   for (const auto& r : *rows) alt[r.fields[0]] += (alt[r.fields[0]].empty() ? "" : "|") + r.fields[1];
-  // The plain words (committee_noun and its endings, name_joiner) go into patterns as they are:
-  // letters only. The names of the series are the record's values, one each.
+  // A word of letters: ASCII letters and bytes of 0x80 and above (Danish letters); it goes into a
+  // pattern as it is, and is found in the text as it is.
+  auto plain_word = [](std::string_view w) {
+    return std::all_of(w.begin(), w.end(), [](char c) {
+      return static_cast<unsigned char>(c) >= 0x80 || std::isalpha(static_cast<unsigned char>(c));
+    });
+  };
+  // The committee noun, its endings and the joining word are such words. The names of the
+  // series are the record's values, one each.
   for (const char* k : {"committee_noun", "committee_definite", "committee_genitive", "name_joiner"}) {
     const std::string& w = alt[k];
     if (w.empty()) return Error{"lexicon", lexdir + "/folketing.tsv: no '" + std::string(k) + "' row"};
-    for (char c : w)
-      if (static_cast<unsigned char>(c) < 0x80 && !std::isalpha(static_cast<unsigned char>(c)))
-        return Error{"lexicon", lexdir + "/folketing.tsv: '" + std::string(k) + "' must be one word of letters, not '" + w + "'"};
+    if (!plain_word(w))
+      return Error{"lexicon", lexdir + "/folketing.tsv: '" + std::string(k) + "' must be one word of letters, not '" + w + "'"};
   }
   for (const char* k : {"number_word", "about", "series_general_name", "chamber_name"})
     if (alt[k].empty()) return Error{"lexicon", lexdir + "/folketing.tsv: no '" + std::string(k) + "' row"};
@@ -65,8 +72,7 @@ Result<std::shared_ptr<const ParliamentaryExtractor>> ParliamentaryExtractor::cr
   // The literal each committee pattern must hold, where its prefixes are plain words (run()).
   bool plain_prefix = true;
   for (const auto& r : *rows)
-    if (r.fields[0] == "committee_prefix")
-      for (char c : r.fields[1]) plain_prefix = plain_prefix && (static_cast<unsigned char>(c) >= 0x80 || std::isalpha(static_cast<unsigned char>(c)));
+    if (r.fields[0] == "committee_prefix") plain_prefix = plain_prefix && plain_word(r.fields[1]);
   if (plain_prefix) x->committee_word_ = committee, x->committee_header_word_ = committee_header;
   x->committee_header_ = make_re("(?m)^((?:\\p{Lu}[\\pL]*-?,?\\s" + joiner + ")*\\p{Lu}?[\\pL]*(?i:" +
                                  committee.substr(0, first) + ")" + committee_header + ")\\s+\\d{4}-\\d{2}");
