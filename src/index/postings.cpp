@@ -405,6 +405,16 @@ struct PostingsWriter::Impl {
   }
 
   // The block of `id`, read from the file the first time.
+  // A document already indexed (a generation in its slot) that is replaced or removed: its
+  // length leaves the totals, and from the next generation on an entry of a row written before
+  // may be stale (flush() then checks such rows' entries).
+  void leave_totals(const Block& b, uint32_t slot) {
+    if (!b.ver[slot]) return;
+    last_invalidation = generation + 1;
+    --rows;
+    tokens -= b.len[slot];
+  }
+
   Block* block(uint32_t b, int& rc) {
     auto it = blocks.find(b);
     if (it != blocks.end()) return &it->second;
@@ -517,11 +527,7 @@ struct PostingsWriter::Impl {
       surfaces_seen.insert(t, added);
       if (added) new_surfaces.emplace_back(t);
     }
-    if (b->ver[slot]) {  // replaced: its old length leaves the totals
-      last_invalidation = generation + 1;
-      --rows;
-      tokens -= b->len[slot];
-    }
+    leave_totals(*b, slot);  // replaced
     ++rows;
     tokens += std::min(len, ~kOkBit);
     b->ver[slot] = static_cast<uint32_t>(generation + 1);
@@ -549,11 +555,7 @@ struct PostingsWriter::Impl {
     Block* b = block(id >> kBlockShift, rc);
     if (!b) return rc;
     uint32_t slot = id & (kBlockSize - 1);
-    if (b->ver[slot]) {
-      last_invalidation = generation + 1;
-      --rows;
-      tokens -= b->len[slot];
-    }
+    leave_totals(*b, slot);
     b->ver[slot] = b->len[slot] = b->date[slot] = 0;
     b->ok[slot] = 0;
     b->type[slot] = b->year[slot] = 0;
