@@ -197,10 +197,8 @@ Result<RawInput> read_input(const std::string& path, const ReadLimits& limits) {
     }
     if (!lines.feed(in.bytes.data(), got)) {
       bound = line_too_long_error(lines.line_no, lines.line_start, limits);
-    } else if (got == size && read_errno == 0) {
-      after_known = true;
-      if (fstat(fd, &after) != 0 || !same_file_state(before, after)) after_known = false;
-      else at_end = true;  // unchanged: nothing follows
+    } else if (got == size && read_errno == 0 && fstat(fd, &after) == 0 && same_file_state(before, after)) {
+      after_known = at_end = true;  // unchanged: nothing follows
     }
   }
   size_t n;
